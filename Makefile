@@ -1,0 +1,68 @@
+# Everything runs inside .venv, which the Makefile creates and fills from the
+# pinned requirements on first use. Only Python 3.11+ and make are needed.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+KB := $(PY) -m scripts.kb
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help serve build validate fmt fmt-check stats linkcheck export test test-fast bench clean
+
+help:
+	@echo "make serve      preview the site at http://127.0.0.1:8000 (rebuilds on edit)"
+	@echo "make build      validate the data, then build the site strictly into site/"
+	@echo "make validate   check every record, reference, date and quote"
+	@echo "make fmt        rewrite the YAML in canonical form (fmt-check: show the diff only)"
+	@echo "make linkcheck  check every link and anchor of the built site"
+	@echo "make test       run the whole test suite"
+	@echo "make bench N=1000  benchmark the build against plain MkDocs"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==25.3
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+serve: $(VENV)/.installed validate
+	$(VENV)/bin/mkdocs serve --strict
+
+build: $(VENV)/.installed
+	$(KB) validate
+	rm -rf site
+	$(VENV)/bin/mkdocs build --strict --site-dir site.tmp
+	mv site.tmp site
+
+validate: $(VENV)/.installed
+	$(KB) validate
+
+fmt: $(VENV)/.installed
+	$(KB) fmt
+
+fmt-check: $(VENV)/.installed
+	$(KB) fmt --check
+
+stats: $(VENV)/.installed
+	$(KB) stats
+
+export: $(VENV)/.installed
+	$(KB) export --out exports
+
+linkcheck: $(VENV)/.installed
+	@test -d site || $(MAKE) build
+	$(PY) -m scripts.linkcheck site
+
+test: $(VENV)/.installed
+	$(PY) -m pytest -n 2 -q
+
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -q -m "not browser and not slow"
+
+N ?= 1000
+bench: $(VENV)/.installed
+	$(PY) -m scripts.bench --entities $(N)
+
+clean:
+	rm -rf site site.tmp .pytest_cache build *.egg-info

@@ -1,0 +1,131 @@
+"""The canonical form of a record file, and new records from an annotated template.
+
+Canonical form: UTF-8 without BOM, LF line ends, the leading comment block kept
+(the schema modeline and any notes), then the fields in the order of the
+record kind's schema, block style, lists indented under their key, two
+spaces, no line wrapping (quotes must stay whole), and one final newline.
+Comments below the first field are not kept: put notes in the header.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from .model import FOLDERS
+from .schemas import load_schemas
+from .yamlsafe import parse
+
+MODELINE = "# yaml-language-server: $schema=../schemas/{kind}.schema.json"
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False):
+        return super().increase_indent(flow, False)  # indent lists under their key
+
+    def choose_scalar_style(self):
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style  # one quoting style: double quotes
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def _order(value, schema: dict, schemas: dict):
+    """Reorder mapping keys as the schema lists them (unknown keys last, sorted)."""
+    schema = _deref(schema, schemas)
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        keys = [k for k in properties if k in value] + sorted(k for k in value if k not in properties)
+        return {k: _order(value[k], properties.get(k, {}), schemas) for k in keys}
+    if isinstance(value, list):
+        items = schema.get("items", {})
+        return [_order(v, items, schemas) for v in value]
+    return value
+
+
+def _deref(schema: dict, schemas: dict) -> dict:
+    while isinstance(schema, dict) and "$ref" in schema:
+        target = schema["$ref"]
+        file, _, pointer = target.partition("#")
+        document = schemas.get(file or "defs.schema.json", {})
+        node = document
+        for part in [p for p in pointer.split("/") if p]:
+            node = node.get(part, {})
+        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
+    if isinstance(schema, dict) and "anyOf" in schema:
+        return next((_deref(s, schemas) for s in schema["anyOf"] if "$ref" in s or "properties" in s), schema)
+    return schema
+
+
+def header_of(text: str) -> list[str]:
+    """The leading comment block (modeline and notes) of a record file."""
+    lines = []
+    for line in text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.startswith("#"):
+            lines.append(line.rstrip())
+        elif line.strip() == "" and lines:
+            continue
+        else:
+            break
+    return lines
+
+
+def canonical(kind: str, text: str, path: str = "<record>") -> str | None:
+    """The canonical form of a record file's text, or None when it does not parse."""
+    clean = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    doc, problems = parse(clean, path)
+    if problems:
+        return None
+    schemas = load_schemas()
+    data = _order(doc.data, schemas[f"{kind}.schema.json"], schemas)
+    header = header_of(clean)
+    modeline = MODELINE.format(kind=kind)
+    if not any(line.startswith("# yaml-language-server:") for line in header):
+        header.insert(0, modeline)
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, indent=2,
+                     default_flow_style=False)
+    return "\n".join(header) + "\n" + body
+
+
+def template(kind: str, record_id: str, name: str) -> str:
+    """A new record: the modeline, a comment per field from the schema, and the fields to fill in."""
+    schemas = load_schemas()
+    schema = schemas[f"{kind}.schema.json"]
+    lines = [MODELINE.format(kind=kind), f"# A new {kind} record. Fill in every field below, then run `make validate`."]
+    lines.append("# Every claim is cited: cite: [{source: <id in data/sources/>, quote: <words copied verbatim>}].")
+    lines.append("# Fields (required ones are marked *):")
+    required = set(schema.get("required", []))
+    for key, spec in schema.get("properties", {}).items():
+        spec = _deref(spec, schemas)
+        description = spec.get("description", "")
+        if "enum" in spec:
+            description = (description + " " if description else "") + "One of: " + ", ".join(spec["enum"]) + "."
+        lines.append(f"#   {key}{'*' if key in required else ''}: {description}".rstrip())
+    citation = [{"source": "SOURCE-ID", "quote": "WORDS COPIED VERBATIM FROM THE SOURCE"}]
+    bodies = {
+        "person": {"id": record_id, "name": name, "cite": citation,
+                   "roles": [{"role": "ROLE AS THE SOURCE WORDS IT", "unit": "UNIT-ID", "cite": citation}],
+                   "statements": [{"kind": "reported", "text": "ONE SENTENCE THE SOURCE SUPPORTS", "cite": citation}]},
+        "unit": {"id": record_id, "name": name, "kind": "division", "cite": citation,
+                 "parents": [{"unit": "PARENT-UNIT-ID", "cite": citation}]},
+        "event": {"id": record_id, "title": name, "kind": "reorganization", "summary": "WHAT HAPPENED, IN ONE SENTENCE",
+                  "cite": citation, "when": {"date": "YYYY-MM-DD", "cite": citation},
+                  "original_units": ["UNIT-ID"], "resulting_units": ["UNIT-ID"], "people": ["PERSON-ID"]},
+        "source": {"id": record_id, "title": name, "kind": "news-report", "publisher": None, "author": None,
+                   "url": None, "published": None, "archive": f"{record_id}.txt", "sha256": "SHA256-OF-THE-ARCHIVE",
+                   "no_claim": [{"quote": "A SENTENCE WITH NO CLAIM", "reason": "WHY IT CARRIES NO CLAIM"}]},
+        "discrepancy": {"id": record_id, "question": name, "status": "open", "subjects": ["RECORD-ID"],
+                        "accounts": [{"source": "SOURCE-ID", "answer": "WHAT THIS SOURCE SAYS", "cite": citation},
+                                     {"source": "OTHER-SOURCE-ID", "answer": "WHAT THAT SOURCE SAYS", "cite": citation}],
+                        "note": "EDITORIAL: WHAT DIFFERS, WITHOUT DECIDING IT"},
+    }
+    body = yaml.dump(bodies[kind], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, indent=2)
+    return "\n".join(lines) + "\n" + body
+
+
+def folder_of(kind: str) -> str:
+    return FOLDERS[kind]

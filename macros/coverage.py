@@ -1,0 +1,76 @@
+"""Source coverage: is every sentence of an article either cited or marked as
+carrying no claim? Uncovered sentences are facts the knowledge base missed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import KnowledgeBase, Source
+from .quotes import NormalizedText, normalize_with_offsets, split_sentences
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    status: str  # "used" | "no-claim" | "unaccounted"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    source: str
+    sentences: tuple[Sentence, ...]
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.sentences if s.status == status)
+
+    @property
+    def used(self) -> int:
+        return self.count("used")
+
+    @property
+    def no_claim(self) -> int:
+        return self.count("no-claim")
+
+    @property
+    def unaccounted(self) -> int:
+        return self.count("unaccounted")
+
+    @property
+    def total(self) -> int:
+        return len(self.sentences)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * (self.total - self.unaccounted) / self.total if self.total else 100.0
+
+
+@lru_cache(maxsize=256)
+def normalized(text: str) -> NormalizedText:
+    return normalize_with_offsets(text)
+
+
+def coverage_of(kb: KnowledgeBase, source: Source) -> Coverage:
+    text = normalized(source.text)
+    used_spans = [span for claim in kb.claims_citing.get(source.id, ()) for c in claim.cite
+                  if c.source == source.id and (span := text.span(c.quote))]
+    marked = [(span, n.reason) for n in source.no_claim if (span := text.span(n.quote))]
+    sentences = []
+    for start, end in split_sentences(source.text):
+        status, reason = "unaccounted", ""
+        if any(s < end and e > start for s, e in used_spans):
+            status = "used"
+        else:
+            for (s, e), why in marked:
+                if s < end and e > start:
+                    status, reason = "no-claim", why
+                    break
+        sentences.append(Sentence(start, end, source.text[start:end], status, reason))
+    return Coverage(source.id, tuple(sentences))
+
+
+def coverage_all(kb: KnowledgeBase) -> dict[str, Coverage]:
+    return {source_id: coverage_of(kb, source) for source_id, source in kb.sources.items()}

@@ -1,0 +1,289 @@
+"""Read data/ into the model: files to documents, documents to records.
+
+Every file is read, checked against its kind's schema and, when it passes,
+turned into a frozen record. A file with problems is left out of the model
+(so later checks do not trip on it) but its id stays known, so references to
+it do not cascade into more errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schemas
+from .dates import parse_date
+from .model import (FOLDERS, Account, Citation, Claim, Discrepancy, Event, KnowledgeBase, Loc, NoClaim,
+                    OtherName, Parent, Person, Role, Source, Unit, When)
+from .problems import Problem
+from .yamlsafe import Document, decode, parse
+
+KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
+
+
+@dataclass
+class Loaded:
+    """The outcome of reading data/: the model, the documents and the problems so far."""
+
+    kb: KnowledgeBase
+    documents: dict[str, Document]  # record id -> its document (valid records only)
+    known_ids: dict[str, list[tuple[str, str]]]  # id -> [(kind, path)] for every file, valid or not
+    problems: list[Problem] = field(default_factory=list)
+    root: Path = Path(".")
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load(data_dir: Path, root: Path | None = None) -> Loaded:
+    """Load every record under `data_dir`; paths in problems are relative to `root`."""
+    data_dir = Path(data_dir)
+    root = Path(root) if root else data_dir.parent
+    problems: list[Problem] = []
+    tables: dict[str, dict] = {kind: {} for kind in FOLDERS}
+    documents: dict[str, Document] = {}
+    known: dict[str, list[tuple[str, str]]] = {}
+    parsed: list[tuple[str, Path, Document]] = []
+
+    for folder, kind in sorted(KIND_OF_FOLDER.items()):
+        directory = data_dir / folder
+        if not directory.is_dir():
+            continue
+        for file in sorted(directory.iterdir()):
+            shown = relative(file, root)
+            if file.is_dir() or file.name.startswith("."):
+                continue
+            if file.suffix != ".yml":
+                if not (kind == "source" and file.suffix == ".txt"):
+                    hint = f"rename it to {file.stem}.yml" if file.suffix == ".yaml" else "records are .yml files"
+                    problems.append(Problem(shown, 1, 1, "unexpected-file", f"'{file.name}' is not a record file", hint))
+                continue
+            known.setdefault(file.stem, []).append((kind, shown))
+            text, file_problems = decode(file.read_bytes(), shown)
+            problems.extend(file_problems)
+            if text is None:
+                continue
+            doc, parse_problems = parse(text, shown)
+            problems.extend(parse_problems)
+            if parse_problems:
+                continue
+            schema_problems = schemas.check(kind, doc)
+            problems.extend(schema_problems)
+            record_id = doc.data.get("id")
+            if isinstance(record_id, str) and record_id != file.stem:
+                line, col = doc.where(("id",))
+                problems.append(Problem(shown, line, col, "id-mismatch",
+                                        f"id '{record_id}' differs from the file name '{file.name}'",
+                                        f"rename the file to {record_id}.yml or set `id: {file.stem}`"))
+            if schema_problems or file_problems or record_id != file.stem:
+                continue
+            parsed.append((kind, directory, doc))
+
+    # Names are known before records are built, so claim texts can use them.
+    names = {doc.data["id"]: doc.data.get("name") or doc.data.get("title") or doc.data.get("question")
+             for _, _, doc in parsed}
+    for kind, directory, doc in parsed:
+        builder = _Builder(doc, kind, names)
+        try:
+            record = builder.build(directory)
+        except _Invalid as invalid:
+            problems.extend(invalid.problems)
+            continue
+        problems.extend(builder.problems)
+        tables[kind][record.id] = record
+        documents[record.id] = doc
+
+    for record_id, places in sorted(known.items()):
+        if len(places) > 1:
+            first = places[0][1]
+            for _, path in places[1:]:
+                problems.append(Problem(path, 1, 1, "duplicate-id", f"id '{record_id}' is also used by {first}",
+                                        "ids are unique across the whole knowledge base: choose another id"))
+
+    kb = KnowledgeBase(*(dict(sorted(tables[k].items())) for k in ("source", "person", "unit", "event", "discrepancy")))
+    return Loaded(kb, documents, known, problems, root)
+
+
+class _Invalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, words: int = 8) -> str:
+    parts = [p for p in _SLUG.split(text.lower()) if p][:words]
+    return "-".join(parts)[:50].strip("-") or "claim"
+
+
+class _Builder:
+    """Turns one schema-valid document into a record, with positions on every claim."""
+
+    def __init__(self, doc: Document, kind: str, names: dict[str, str]):
+        self.doc = doc
+        self.names = names
+        self.kind = kind
+        self.data = doc.data
+        self.record_id = doc.data["id"]
+        self.problems: list[Problem] = []
+        self.claim_ids: set[str] = set()
+
+    def loc(self, path: tuple) -> Loc:
+        line, col = self.doc.where(path)
+        return Loc(self.doc.path, line, col)
+
+    def date(self, path: tuple):
+        value = _get(self.data, path)
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            line, col = self.doc.where(path)
+            self.problems.append(Problem(self.doc.path, line, col, "bad-date", f"{path[-1]} {error}",
+                                         'give a real date: "2026", "2026-06" or "2026-06-08"'))
+            return None
+
+    def claim(self, path: tuple, field_name: str, text: str, default_id: str, cite_key: str = "cite",
+              item: dict | None = None) -> Claim:
+        item = item if item is not None else _get(self.data, path) if path else self.data
+        claim_id = item.get("id") or default_id
+        if claim_id in self.claim_ids:
+            if item.get("id"):
+                line, col = self.doc.where(path + ("id",))
+                self.problems.append(Problem(self.doc.path, line, col, "duplicate-claim-id",
+                                             f"claim id '{claim_id}' is used twice in this record",
+                                             "give each claim its own `id:`"))
+            number = 2
+            while f"{claim_id}-{number}" in self.claim_ids:
+                number += 1
+            claim_id = f"{claim_id}-{number}"
+        self.claim_ids.add(claim_id)
+        cite = tuple(
+            Citation(c["source"], c["quote"], self.loc(path + (cite_key, i, "quote")))
+            for i, c in enumerate(item.get(cite_key, []))
+        )
+        return Claim(
+            id=claim_id, subject=self.record_id, field=field_name, kind=item.get("kind", "reported"), text=text,
+            cite=cite, said_by=item.get("said_by"), attribution=item.get("attribution"),
+            mentions=tuple(item.get("mentions", ())), loc=self.loc(path),
+        )
+
+    def role_text(self, role: dict) -> str:
+        text = f"{self.data['name']}: {role['role']}"
+        if role.get("unit"):
+            text += f", {self.names.get(role['unit'], role['unit'])}"
+        if role.get("status") in ("former", "announced"):
+            text += f" ({role['status']})"
+        return text + "."
+
+    def other_names(self) -> tuple[OtherName, ...]:
+        return tuple(
+            OtherName(n["name"], self.claim(("other_names", i), "other_name", f"Also named {n['name']}.",
+                                            "aka-" + slug(n["name"])))
+            for i, n in enumerate(self.data.get("other_names", []))
+        )
+
+    def statements(self) -> tuple[Claim, ...]:
+        return tuple(self.claim(("statements", i), "statement", s["text"], "s-" + slug(s["text"], 6))
+                     for i, s in enumerate(self.data.get("statements", [])))
+
+    def build(self, directory: Path):
+        d = self.data
+        if self.kind == "source":
+            return self.source(directory)
+        if self.kind == "person":
+            name_claim = self.claim((), "name", f"Named {d['name']}.", "name")
+            roles = tuple(
+                Role(r["role"], r.get("unit"), self.date(("roles", i, "start")), self.date(("roles", i, "end")),
+                     r.get("status"),
+                     self.claim(("roles", i), "role", self.role_text(r), "role-" + slug(r["role"], 5)
+                                + (f"-{r['unit']}" if r.get("unit") else "")))
+                for i, r in enumerate(d.get("roles", []))
+            )
+            return Person(d["id"], d["name"], name_claim, self.doc.path, self.other_names(), roles, self.statements())
+        if self.kind == "unit":
+            name_claim = self.claim((), "name", f"Named {d['name']}.", "name")
+            parents = tuple(
+                Parent(p["unit"], self.date(("parents", i, "start")), self.date(("parents", i, "end")),
+                       p.get("status"), self.claim(("parents", i), "parent",
+                                                   f"{d['name']} is part of {self.names.get(p['unit'], p['unit'])}.",
+                                                   f"parent-{p['unit']}"))
+                for i, p in enumerate(d.get("parents", []))
+            )
+            return Unit(d["id"], d["name"], d["kind"], name_claim, self.doc.path, self.other_names(), parents,
+                        self.statements())
+        if self.kind == "event":
+            event_claim = self.claim((), "event", d.get("summary") or d["title"], "event")
+            when = None
+            if "when" in d:
+                w = d["when"]
+                when_text = " ".join(x for x in (w.get("phrase"), w.get("date")) if x) or "When it happened"
+                when = When(self.date(("when", "date")), w.get("relation"), w.get("event"), w.get("phrase"),
+                            self.claim(("when",), "when", when_text, "when"))
+            return Event(d["id"], d["title"], d["kind"], event_claim, self.doc.path, d.get("summary"), when,
+                         tuple(d.get("original_units", ())), tuple(d.get("resulting_units", ())),
+                         tuple(d.get("people", ())), self.statements())
+        if self.kind == "discrepancy":
+            accounts = tuple(
+                Account(a["source"], a["answer"],
+                        self.claim(("accounts", i), "account", a["answer"], f"account-{a['source']}"))
+                for i, a in enumerate(d["accounts"])
+            )
+            return Discrepancy(d["id"], d["question"], d["status"], d["note"], self.doc.path, accounts,
+                               tuple(d.get("subjects", ())))
+        raise AssertionError(self.kind)
+
+    def source(self, directory: Path) -> Source:
+        d = self.data
+        archive = directory / d["archive"]
+        if not archive.is_file():
+            line, col = self.doc.where(("archive",))
+            raise _Invalid([Problem(self.doc.path, line, col, "archive-missing",
+                                    f"the archived text '{d['archive']}' does not exist",
+                                    f"copy the article's text byte for byte to {relative_parent(self.doc.path)}/{d['archive']}")])
+        raw = archive.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != d["sha256"]:
+            line, col = self.doc.where(("sha256",))
+            self.problems.append(Problem(self.doc.path, line, col, "archive-changed",
+                                         f"the archived text '{d['archive']}' has sha256 {digest}, not the recorded one",
+                                         "archived texts are evidence and are never edited: restore the original bytes "
+                                         "(if a new capture is intended, record it as a new source)"))
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Invalid([Problem(self.doc.path, *self.doc.where(("archive",)), "encoding",
+                                    f"the archived text '{d['archive']}' is not UTF-8", "archive the text as UTF-8")])
+        no_claim = tuple(NoClaim(n["quote"], n["reason"], self.loc(("no_claim", i, "quote")))
+                         for i, n in enumerate(d.get("no_claim", [])))
+        return Source(
+            id=d["id"], title=d["title"], kind=d["kind"], archive=d["archive"], sha256=d["sha256"], text=text,
+            path=self.doc.path, title_is_editorial=d.get("title_is_editorial", False), publisher=d.get("publisher"),
+            author=d.get("author"), url=d.get("url"), published=self.date(("published",)), notes=d.get("notes"),
+            no_claim=no_claim,
+        )
+
+
+def relative_parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else "."
+
+
+
+
+def _get(data, path: tuple):
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data

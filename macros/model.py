@@ -1,0 +1,353 @@
+"""The knowledge base as plain, frozen data, with the indexes the pages need.
+
+Nothing here knows about YAML, files or MkDocs: `load.py` builds these
+objects, renderers and exporters read them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .dates import PartialDate, parse_date
+
+CLAIM_KINDS = ("reported", "attributed", "analysis")
+RECORD_KINDS = ("source", "person", "unit", "event", "discrepancy")
+# Folder in data/ and URL segment of each record kind.
+FOLDERS = {"source": "sources", "person": "people", "unit": "units", "event": "events", "discrepancy": "discrepancies"}
+
+
+@dataclass(frozen=True)
+class Loc:
+    path: str
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    quote: str
+    loc: Loc = field(default=Loc(""), compare=False)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One cited statement about a record: the unit of evidence.
+
+    `field` says which part of the record it supports (name, other_name, role,
+    parent, statement, event, when); `text` is a readable sentence for lists of
+    claims (on source pages and in exports).
+    """
+
+    id: str  # stable anchor, unique within its record
+    subject: str  # id of the record it is about
+    field: str
+    kind: str
+    text: str
+    cite: tuple[Citation, ...]
+    said_by: str | None = None
+    attribution: str | None = None
+    mentions: tuple[str, ...] = ()
+    loc: Loc = field(default=Loc(""), compare=False)
+
+
+@dataclass(frozen=True)
+class OtherName:
+    name: str
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class Role:
+    role: str
+    unit: str | None
+    start: PartialDate | None
+    end: PartialDate | None
+    status: str | None
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class Parent:
+    unit: str
+    start: PartialDate | None
+    end: PartialDate | None
+    status: str | None
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class When:
+    date: PartialDate | None
+    relation: str | None
+    event: str | None
+    phrase: str | None
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class NoClaim:
+    quote: str
+    reason: str
+    loc: Loc = field(default=Loc(""), compare=False)
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    kind: str
+    archive: str
+    sha256: str
+    text: str  # the archived text, verbatim
+    path: str
+    title_is_editorial: bool = False
+    publisher: str | None = None
+    author: str | None = None
+    url: str | None = None
+    published: PartialDate | None = None
+    notes: str | None = None
+    no_claim: tuple[NoClaim, ...] = ()
+    record_kind = "source"
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    name_claim: Claim
+    path: str
+    other_names: tuple[OtherName, ...] = ()
+    roles: tuple[Role, ...] = ()
+    statements: tuple[Claim, ...] = ()
+    record_kind = "person"
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return (self.name_claim, *(n.claim for n in self.other_names), *(r.claim for r in self.roles), *self.statements)
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    kind: str
+    name_claim: Claim
+    path: str
+    other_names: tuple[OtherName, ...] = ()
+    parents: tuple[Parent, ...] = ()
+    statements: tuple[Claim, ...] = ()
+    record_kind = "unit"
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return (self.name_claim, *(n.claim for n in self.other_names), *(p.claim for p in self.parents), *self.statements)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    kind: str
+    event_claim: Claim
+    path: str
+    summary: str | None = None
+    when: When | None = None
+    original_units: tuple[str, ...] = ()
+    resulting_units: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    statements: tuple[Claim, ...] = ()
+    record_kind = "event"
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @property
+    def date(self) -> PartialDate | None:
+        return self.when.date if self.when else None
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return (self.event_claim, *((self.when.claim,) if self.when else ()), *self.statements)
+
+
+@dataclass(frozen=True)
+class Account:
+    source: str
+    answer: str
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    id: str
+    question: str
+    status: str
+    note: str
+    path: str
+    accounts: tuple[Account, ...] = ()
+    subjects: tuple[str, ...] = ()
+    record_kind = "discrepancy"
+
+    @property
+    def name(self) -> str:
+        return self.question
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return tuple(a.claim for a in self.accounts)
+
+
+Record = Source | Person | Unit | Event | Discrepancy
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    sources: dict[str, Source]
+    people: dict[str, Person]
+    units: dict[str, Unit]
+    events: dict[str, Event]
+    discrepancies: dict[str, Discrepancy]
+
+    # -- lookups --------------------------------------------------------
+
+    @cached_property
+    def records(self) -> dict[str, Record]:
+        merged: dict[str, Record] = {}
+        for table in (self.sources, self.people, self.units, self.events, self.discrepancies):
+            merged.update(table)
+        return merged
+
+    def get(self, record_id: str) -> Record | None:
+        return self.records.get(record_id)
+
+    def name_of(self, record_id: str) -> str:
+        record = self.records.get(record_id)
+        return record.name if record else record_id
+
+    @cached_property
+    def claims(self) -> tuple[Claim, ...]:
+        """Every claim, in a stable order: by record kind, record id, then as written."""
+        out: list[Claim] = []
+        for table in (self.people, self.units, self.events, self.discrepancies):
+            for record in table.values():
+                out.extend(record.claims)
+        return tuple(out)
+
+    @cached_property
+    def citation_count(self) -> int:
+        return sum(len(c.cite) for c in self.claims)
+
+    # -- reverse indexes --------------------------------------------------
+
+    @cached_property
+    def claims_citing(self) -> dict[str, tuple[Claim, ...]]:
+        """source id -> claims with at least one citation of it."""
+        index: dict[str, list[Claim]] = defaultdict(list)
+        for claim in self.claims:
+            for source in dict.fromkeys(c.source for c in claim.cite):
+                index[source].append(claim)
+        return {k: tuple(v) for k, v in index.items()}
+
+    @cached_property
+    def roles_in_unit(self) -> dict[str, tuple[tuple[Person, Role], ...]]:
+        index: dict[str, list] = defaultdict(list)
+        for person in self.people.values():
+            for role in person.roles:
+                if role.unit:
+                    index[role.unit].append((person, role))
+        return {k: tuple(v) for k, v in index.items()}
+
+    @cached_property
+    def children_of(self) -> dict[str, tuple[tuple[Unit, Parent], ...]]:
+        index: dict[str, list] = defaultdict(list)
+        for unit in self.units.values():
+            for parent in unit.parents:
+                index[parent.unit].append((unit, parent))
+        return {k: tuple(v) for k, v in index.items()}
+
+    @cached_property
+    def events_of(self) -> dict[str, tuple[Event, ...]]:
+        """person or unit id -> events it took part in, in timeline order."""
+        index: dict[str, list[Event]] = defaultdict(list)
+        for event in self.timeline():
+            for record_id in dict.fromkeys((*event.people, *event.original_units, *event.resulting_units)):
+                index[record_id].append(event)
+        return {k: tuple(v) for k, v in index.items()}
+
+    @cached_property
+    def discrepancies_of(self) -> dict[str, tuple[Discrepancy, ...]]:
+        index: dict[str, list[Discrepancy]] = defaultdict(list)
+        for discrepancy in self.discrepancies.values():
+            for subject in discrepancy.subjects:
+                index[subject].append(discrepancy)
+        return {k: tuple(v) for k, v in index.items()}
+
+    @cached_property
+    def links_to(self) -> dict[str, tuple[str, ...]]:
+        """record id -> ids of the other records that refer to it ("what links here")."""
+        index: dict[str, set[str]] = defaultdict(set)
+        for record in self.records.values():
+            for target in references_of(record):
+                if target != record.id:
+                    index[target].add(record.id)
+        return {k: tuple(sorted(v)) for k, v in index.items()}
+
+    # -- time -------------------------------------------------------------
+
+    def timeline(self) -> list[Event]:
+        """Events in order: dated ones by date; undated ones placed by their
+        stated relation to another event (just before or after it), the rest last."""
+        return order_events(self.events)
+
+
+def references_of(record: Record) -> list[str]:
+    """Ids of every record this one refers to (sources cited included)."""
+    refs: list[str] = []
+    for claim in record.claims:
+        refs.extend(c.source for c in claim.cite)
+        if claim.said_by:
+            refs.append(claim.said_by)
+        refs.extend(claim.mentions)
+    if isinstance(record, Person):
+        refs.extend(r.unit for r in record.roles if r.unit)
+    elif isinstance(record, Unit):
+        refs.extend(p.unit for p in record.parents)
+    elif isinstance(record, Event):
+        refs.extend((*record.original_units, *record.resulting_units, *record.people))
+        if record.when and record.when.event:
+            refs.append(record.when.event)
+    elif isinstance(record, Discrepancy):
+        refs.extend(record.subjects)
+        refs.extend(a.source for a in record.accounts)
+    return refs
+
+
+def order_events(events: dict[str, Event]) -> list[Event]:
+    def anchor_date(event: Event, seen: frozenset = frozenset()) -> tuple:
+        """Sort key: (has a place, date key, offset relative to the anchor, id)."""
+        if event.date:
+            return (0, event.date.sort_key(), 0, event.id)
+        when = event.when
+        if when and when.event in events and when.event not in seen:
+            base = anchor_date(events[when.event], seen | {event.id})
+            offset = {"before": -1, "after": 1}.get(when.relation or "", 0)
+            return (base[0], base[1], base[2] + offset, event.id)
+        return (1, (0, 0, 0), 0, event.id)
+
+    return sorted(events.values(), key=anchor_date)
+
+
+def partial(value: str | None) -> PartialDate | None:
+    return parse_date(value) if value else None

@@ -1,0 +1,90 @@
+"""Problems found in the data: where, which rule, what is wrong, how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str  # relative to the project root, with forward slashes
+    line: int  # 1-based
+    col: int  # 1-based
+    code: str
+    message: str
+    hint: str = ""
+
+    def as_text(self) -> str:
+        text = f"{self.path}:{self.line}:{self.col}: error[{self.code}]: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    def as_github(self) -> str:
+        """A GitHub Actions workflow command that annotates the file and line."""
+        message = self.message + (f"\nhint: {self.hint}" if self.hint else "")
+        return (
+            f"::error file={_escape_property(self.path)},line={self.line},col={self.col},"
+            f"title={_escape_property('kb ' + self.code)}::{_escape_data(message)}"
+        )
+
+
+def _escape_data(text: str) -> str:
+    # As GitHub's toolkit does: these characters would end or split the command.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class DataError(Exception):
+    """Raised at a boundary (build, export) when the data has problems."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        summary = "\n".join(p.as_text() for p in self.problems[:50])
+        more = len(self.problems) - 50
+        if more > 0:
+            summary += f"\n... and {more} more"
+        super().__init__(f"{len(self.problems)} problem(s) in the data:\n{summary}")
+
+
+# Every code the validator can report, with what it means; the contributing
+# page's table of error codes is generated from this.
+CODES: dict[str, str] = {
+    "encoding": "The file is not valid UTF-8 text.",
+    "bom": "The file starts with a byte-order mark.",
+    "line-ends": "The file has Windows (CRLF) or old Mac (CR) line ends.",
+    "file-too-large": "The file is larger than the limit for one record.",
+    "empty-file": "The file holds no record.",
+    "yaml-syntax": "The file is not valid YAML (tabs for indentation, unclosed quotes, bad nesting...).",
+    "yaml-anchor": "The file uses YAML anchors (&), aliases (*) or merge keys; write values out.",
+    "yaml-tag": "The file uses an explicit YAML tag (!!python/..., !foo).",
+    "duplicate-key": "A key appears twice in the same mapping.",
+    "not-a-mapping": "The top of the file is not a mapping of fields.",
+    "bad-key": "A key is not a plain string.",
+    "missing-field": "A required field is absent.",
+    "unknown-field": "A field is not part of the record's schema (often a typo).",
+    "wrong-type": "A field has the wrong type (text, list, mapping...).",
+    "bad-value": "A field's value is not allowed (not one of the kinds, wrong pattern, empty...).",
+    "bad-id": "An id is not lower-case words joined by hyphens.",
+    "id-mismatch": "A record's id differs from its file name.",
+    "duplicate-id": "Two records share an id.",
+    "unexpected-file": "A file in data/ that is not a record (wrong extension or folder).",
+    "unknown-ref": "A reference names no record.",
+    "wrong-ref-kind": "A reference names a record of the wrong kind.",
+    "self-ref": "A record refers to itself where that makes no sense.",
+    "cycle": "A unit is its own ancestor.",
+    "bad-date": "A date is not a real calendar date of its stated precision.",
+    "end-before-start": "An end date is before its start date.",
+    "missing-attribution": "An attributed claim names nobody who said it.",
+    "duplicate-claim-id": "Two claims of one record have the same id.",
+    "bad-url": "A URL is not http(s).",
+    "archive-missing": "A source's archived text is missing.",
+    "archive-changed": "A source's archived text does not match its recorded sha256.",
+    "quote-not-found": "A quote is not found in its source's archived text.",
+    "quote-too-short": "A quote is too short to identify a passage.",
+    "no-claim-not-found": "A no_claim entry's quote is not found in the archive.",
+    "uncovered-sentence": "A sentence of a source is neither cited nor marked as carrying no claim.",
+}

@@ -1,0 +1,156 @@
+"""The JSON Schemas in data/schemas/: one per record kind, the single source of
+the format's rules (validation here, autocompletion in editors, the reference
+page in the docs)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .problems import Problem
+from .yamlsafe import Document
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
+
+
+@lru_cache(maxsize=None)
+def load_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
+    """File name -> schema, for every *.schema.json."""
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))}
+
+
+@lru_cache(maxsize=None)
+def validator_for(kind: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
+    schemas = load_schemas(schema_dir)
+    # Relative $refs ("defs.schema.json#/...") resolve against the file names,
+    # as an editor resolves them against the files: never over the network.
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(schema, default_specification=DRAFT202012)) for name, schema in schemas.items()
+    )
+    name = f"{kind}.schema.json"
+    schema = dict(schemas[name], **{"$id": name})
+    return Draft202012Validator(schema, registry=registry)
+
+
+def check(kind: str, doc: Document) -> list[Problem]:
+    """Schema problems of one record, one per wrong value, with a hint each."""
+    validator = validator_for(kind)
+    problems = []
+    for error in validator.iter_errors(doc.data):
+        problems.extend(_to_problems(error, doc))
+    return sorted(set(problems))
+
+
+def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    where = _dotted(path)
+    line, col = doc.where(path)
+    validator = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+
+    if validator == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        out = []
+        for key in sorted(set(error.instance) - set(allowed)):
+            kline, kcol = doc.where(path + (key,), key=True)
+            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"allowed fields here: {', '.join(allowed)}"
+            out.append(Problem(doc.path, kline, kcol, "unknown-field", f"unknown field '{key}'{_in(where)}", hint))
+        return out
+    if validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        description = schema.get("properties", {}).get(missing, {}).get("description", "")
+        hint = f"add `{missing}:`" + (f" ({description})" if description else "")
+        return [Problem(doc.path, line, col, "missing-field", f"missing required field '{missing}'{_in(where)}", hint)]
+    if validator == "type":
+        expected = schema.get("type")
+        expected = expected if isinstance(expected, list) else [expected]
+        names = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        found = _describe(error.instance)
+        hint = _type_hint(path, error.instance, expected)
+        return [Problem(doc.path, line, col, "wrong-type", f"{where or 'the record'} must be {names}, found {found}", hint)]
+    if validator == "enum":
+        options = schema.get("enum", [])
+        guess = difflib.get_close_matches(str(error.instance), [str(o) for o in options], n=1, cutoff=0.5)
+        hint = (f"did you mean '{guess[0]}'? " if guess else "") + f"allowed: {', '.join(map(str, options))}"
+        return [Problem(doc.path, line, col, "bad-value", f"{where} is '{error.instance}', which is not allowed", hint)]
+    if validator == "pattern":
+        if path and path[-1] == "url":
+            return [Problem(doc.path, line, col, "bad-url", f"url '{error.instance}' is not an http(s) URL",
+                            "give an http:// or https:// address, or null when it is unknown")]
+        pattern = schema.get("pattern", "")
+        is_id = "a-z0-9" in pattern and not (path and path[-1] == "archive")
+        hint = schema.get("description") or f"it must match {pattern}"
+        if is_id and not schema.get("description"):
+            hint = "lower-case words joined by hyphens, e.g. eddie-wu"
+        return [Problem(doc.path, line, col, "bad-id" if is_id else "bad-value",
+                        f"{where} '{error.instance}' has the wrong form", hint)]
+    if validator in ("minLength", "minItems"):
+        what = "text" if validator == "minLength" else "list"
+        hint = "add at least one citation: - {source: <source id>, quote: <verbatim words>}" if path and path[-1] == "cite" \
+            else "fill it in, or remove the field if it is optional"
+        return [Problem(doc.path, line, col, "bad-value", f"{where} is an empty {what}", hint)]
+    if validator in ("maxLength", "maxItems"):
+        return [Problem(doc.path, line, col, "bad-value", f"{where} is too long ({error.message.split(' is ')[-1]})",
+                        "shorten it: quote the shortest passage that supports the claim")]
+    if validator == "uniqueItems":
+        return [Problem(doc.path, line, col, "bad-value", f"{where} lists the same id twice", "remove the repeated id")]
+    if validator == "anyOf":
+        # Only dates-or-null use anyOf: report the date problem.
+        return [Problem(doc.path, line, col, "wrong-type" if not isinstance(error.instance, str) else "bad-date",
+                        f"{where} must be a date (YYYY, YYYY-MM or YYYY-MM-DD) or null, found {_describe(error.instance)}",
+                        'write the date in quotes, e.g. "2026-06-08", or null when unknown')]
+    return [Problem(doc.path, line, col, "bad-value", f"{where}: {error.message}", "")]
+
+
+_TYPE_NAMES = {"string": "a text", "array": "a list", "object": "a mapping", "boolean": "true or false",
+               "null": "null", "integer": "a whole number", "number": "a number"}
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _type_hint(path: tuple, value, expected: list) -> str:
+    key = path[-1] if path else ""
+    if key in ("date", "start", "end", "published") and isinstance(value, int):
+        return f'write the date in quotes: "{value}"'
+    if "string" in expected and isinstance(value, (int, float, bool)):
+        return f'put the text in quotes: "{value if not isinstance(value, bool) else str(value).lower()}"'
+    if "array" in expected and isinstance(value, (str, dict)):
+        return f"make it a list: start each item on its own line with '- '"
+    if "object" in expected and path and isinstance(path[-1], int):
+        return "each item is a mapping of fields, e.g. - {source: <id>, quote: <words>}"
+    if "object" in expected:
+        return "write it as a mapping of fields (key: value on indented lines)"
+    return ""
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _in(where: str) -> str:
+    return f" in {where}" if where else ""

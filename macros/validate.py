@@ -1,0 +1,242 @@
+"""Every check on the knowledge base, all problems in one run.
+
+`validate(data_dir)` reads data/ (file, YAML and schema checks happen while
+loading) and then checks what only the whole knowledge base can tell:
+references, dates, attributions, unit cycles, quotes and source coverage.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .coverage import Coverage, coverage_all, normalized
+from .dates import ends_before_start
+from .load import Loaded, load
+from .model import FOLDERS, KnowledgeBase
+from .problems import Problem
+from .quotes import MIN_QUOTE_CHARS, normalize
+
+ANY_ENTITY = ("person", "unit", "event")
+
+# Where references live, as the path with list positions replaced by "*",
+# and which record kinds each may name. Citation sources are handled apart.
+REFERENCE_FIELDS: dict[tuple, tuple[str, ...]] = {
+    ("roles", "*", "unit"): ("unit",),
+    ("parents", "*", "unit"): ("unit",),
+    ("statements", "*", "said_by"): ("person", "unit"),
+    ("statements", "*", "mentions", "*"): ANY_ENTITY,
+    ("original_units", "*"): ("unit",),
+    ("resulting_units", "*"): ("unit",),
+    ("people", "*"): ("person",),
+    ("when", "event"): ("event",),
+    ("subjects", "*"): ANY_ENTITY,
+    ("accounts", "*", "source"): ("source",),
+}
+# References that may not name their own record.
+NO_SELF_REFERENCE = {("parents", "*", "unit"), ("when", "event"), ("statements", "*", "mentions", "*")}
+
+
+@dataclass
+class Report:
+    loaded: Loaded
+    problems: list[Problem]
+    coverage: dict[str, Coverage]
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.loaded.kb
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        records = sum(len(places) for places in self.loaded.known_ids.values())
+        return f"{records} records, {self.kb.citation_count} citations, {len(self.problems)} problems"
+
+
+def validate(data_dir: Path, root: Path | None = None) -> Report:
+    loaded = load(Path(data_dir), root)
+    problems = list(loaded.problems)
+    problems += check_references(loaded)
+    problems += check_dates(loaded.kb)
+    problems += check_attributions(loaded.kb)
+    problems += check_cycles(loaded)
+    problems += check_quotes(loaded.kb)
+    coverage = coverage_all(loaded.kb)
+    problems += check_coverage(loaded, coverage)
+    return Report(loaded, sorted(set(problems)), coverage)
+
+
+def _leaves(value, path=()):
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _leaves(child, path + (key,))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _leaves(child, path + (index,))
+    else:
+        yield path, value
+
+
+def _signature(path: tuple) -> tuple:
+    return tuple("*" if isinstance(p, int) else p for p in path)
+
+
+def check_references(loaded: Loaded) -> list[Problem]:
+    problems = []
+    kind_of = {record_id: places[0][0] for record_id, places in loaded.known_ids.items()}
+    all_ids = sorted(kind_of)
+    for record_id, doc in loaded.documents.items():
+        for path, value in _leaves(doc.data):
+            signature = _signature(path)
+            if len(signature) >= 3 and signature[-3:] == ("cite", "*", "source"):
+                allowed = ("source",)
+            elif signature in REFERENCE_FIELDS:
+                allowed = REFERENCE_FIELDS[signature]
+            else:
+                continue
+            line, col = doc.where(path)
+            if value == record_id and signature in NO_SELF_REFERENCE:
+                problems.append(Problem(doc.path, line, col, "self-ref", f"'{value}' refers to this record itself",
+                                        "name another record"))
+            elif value not in kind_of:
+                candidates = [i for i in all_ids if kind_of[i] in allowed]
+                guess = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
+                hint = f"did you mean '{guess[0]}'?" if guess else \
+                    f"create data/{_folder(allowed[0])}/{value}.yml, or name an existing {' or '.join(allowed)}"
+                problems.append(Problem(doc.path, line, col, "unknown-ref",
+                                        f"'{value}' names no {' or '.join(allowed)}", hint))
+            elif kind_of[value] not in allowed:
+                problems.append(Problem(doc.path, line, col, "wrong-ref-kind",
+                                        f"'{value}' is a {kind_of[value]}, but {_dotted(path)} needs a "
+                                        f"{' or '.join(allowed)}", f"name a {' or '.join(allowed)} here"))
+        if "accounts" in doc.data:
+            for index, account in enumerate(doc.data["accounts"]):
+                for cite_index, citation in enumerate(account.get("cite", [])):
+                    if citation["source"] != account["source"]:
+                        line, col = doc.where(("accounts", index, "cite", cite_index, "source"))
+                        problems.append(Problem(doc.path, line, col, "bad-value",
+                                                f"the account of '{account['source']}' cites '{citation['source']}'",
+                                                "each account quotes only its own source"))
+    return problems
+
+
+def _folder(kind: str) -> str:
+    return FOLDERS[kind]
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def check_dates(kb: KnowledgeBase) -> list[Problem]:
+    problems = []
+    spans = [(r.start, r.end, r.claim) for p in kb.people.values() for r in p.roles]
+    spans += [(p.start, p.end, p.claim) for u in kb.units.values() for p in u.parents]
+    for start, end, claim in spans:
+        if start and end and ends_before_start(start, end):
+            problems.append(Problem(claim.loc.path, claim.loc.line, claim.loc.col, "end-before-start",
+                                    f"end {end.iso()} is before start {start.iso()}",
+                                    "check both dates against the source; swap them if they were reversed"))
+    return problems
+
+
+def check_attributions(kb: KnowledgeBase) -> list[Problem]:
+    return [
+        Problem(c.loc.path, c.loc.line, c.loc.col, "missing-attribution",
+                "an attributed claim must say who said it",
+                "add `said_by: <person or unit id>` or `attribution: <who, as the source words it>`")
+        for c in kb.claims if c.kind == "attributed" and not (c.said_by or c.attribution)
+    ]
+
+
+def check_cycles(loaded: Loaded) -> list[Problem]:
+    kb = loaded.kb
+    parents = {u.id: [p.unit for p in u.parents] for u in kb.units.values()}
+    problems, reported = [], set()
+    for start in sorted(parents):
+        trail = _path_back_to(start, parents)
+        if trail is None or len(trail) < 2 or frozenset(trail) in reported:
+            continue  # a unit that is its own parent is reported as self-ref
+        reported.add(frozenset(trail))
+        loc = next(p.claim.loc for p in kb.units[start].parents if p.unit == trail[1])
+        problems.append(Problem(loc.path, loc.line, loc.col, "cycle",
+                                f"unit '{start}' is its own ancestor: {' -> '.join((*trail, start))}",
+                                "a unit cannot be part of itself: remove one of these parents"))
+    return problems
+
+
+def _path_back_to(start: str, parents: dict[str, list[str]]) -> tuple[str, ...] | None:
+    """A chain of parents from `start` that leads back to it, or None."""
+    stack, seen = [(start, (start,))], set()
+    while stack:
+        node, trail = stack.pop()
+        for parent in parents.get(node, ()):
+            if parent == start:
+                return trail
+            if parent not in seen:
+                seen.add(parent)
+                stack.append((parent, trail + (parent,)))
+    return None
+
+
+def check_quotes(kb: KnowledgeBase) -> list[Problem]:
+    problems = []
+    for claim in kb.claims:
+        for citation in claim.cite:
+            problems.extend(_check_quote(kb, citation.source, citation.quote, citation.loc, "quote"))
+    for source in kb.sources.values():
+        for entry in source.no_claim:
+            problems.extend(_check_quote(kb, source.id, entry.quote, entry.loc, "no-claim"))
+    return problems
+
+
+def _check_quote(kb: KnowledgeBase, source_id: str, quote: str, loc, what: str) -> list[Problem]:
+    source = kb.sources.get(source_id)
+    if source is None:
+        return []  # reported as an unknown reference, or its source record is invalid
+    needle = normalize(quote)
+    if len(needle) < MIN_QUOTE_CHARS and what == "quote":
+        return [Problem(loc.path, loc.line, loc.col, "quote-too-short",
+                        f"the quote '{needle}' has {len(needle)} characters; at least {MIN_QUOTE_CHARS} are needed "
+                        "to identify a passage", "quote a longer passage: a whole clause or sentence")]
+    text = normalized(source.text)
+    if text.find(quote) >= 0:
+        return []
+    # Say how far the quote matches, which is where to look for the difference.
+    low, high = 0, len(needle)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text.normalized.find(needle[:middle]) >= 0:
+            low = middle
+        else:
+            high = middle - 1
+    code = "quote-not-found" if what == "quote" else "no-claim-not-found"
+    where = f"data/sources/{source.archive}" if not source.path else source.path.rsplit("/", 1)[0] + "/" + source.archive
+    if low >= 8:
+        hint = f"the first {low} characters match ('{needle[:low][-40:]}'); the text differs after that - copy it " \
+               f"verbatim from {where}"
+    else:
+        hint = f"copy the words verbatim from {where} (plain and typographic quotes both match)"
+    return [Problem(loc.path, loc.line, loc.col, code,
+                    f"the quote '{_short(needle)}' is not in the archived text of '{source_id}'", hint)]
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_coverage(loaded: Loaded, coverage: dict[str, Coverage]) -> list[Problem]:
+    problems = []
+    for source_id, result in coverage.items():
+        doc = loaded.documents[source_id]
+        line, col = doc.where(("no_claim",), key=True) if "no_claim" in doc.data else (1, 1)
+        for sentence in result.sentences:
+            if sentence.status == "unaccounted":
+                problems.append(Problem(doc.path, line, col, "uncovered-sentence",
+                                        f"sentence not accounted for: '{_short(sentence.text)}'",
+                                        "cite it in a claim, or list it under no_claim: with a reason"))
+    return problems

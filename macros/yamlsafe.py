@@ -1,0 +1,192 @@
+"""Strict YAML reading that keeps the line and column of every value.
+
+PyYAML's own loaders accept duplicate keys silently, expand aliases (so a
+small file can become huge) and construct arbitrary tags. This reader builds
+plain values from PyYAML's event stream instead: it rejects duplicate keys,
+anchors, aliases and explicit tags, and records where each value starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from .problems import Problem
+
+MAX_FILE_BYTES = 1_000_000
+
+Path_ = tuple  # a path into the document: ("roles", 0, "cite", 1, "quote")
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its value, and where each value and key starts."""
+
+    path: str
+    data: object = None
+    positions: dict = field(default_factory=dict)  # path -> (line, col) of the value
+    key_positions: dict = field(default_factory=dict)  # path -> (line, col) of its key
+
+    def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value (or key) at `path`, or its nearest parent."""
+        table = self.key_positions if key else self.positions
+        path = tuple(path)
+        while path:
+            if path in table:
+                return table[path]
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+
+class _Reject(Exception):
+    def __init__(self, code: str, message: str, mark, hint: str = ""):
+        super().__init__(message)
+        self.problem_args = (code, message, hint)
+        self.mark = mark
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Check the bytes of a record file and decode them; (text, problems)."""
+    problems: list[Problem] = []
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(path, 1, 1, "file-too-large",
+                              f"the file is {len(raw):,} bytes; a record may have at most {MAX_FILE_BYTES:,}",
+                              "split the record or shorten its quotes; archived texts go in .txt files")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(path, 1, 1, "bom", "the file starts with a UTF-8 byte-order mark",
+                                "save the file as UTF-8 without BOM (make fmt removes it)"))
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, problems + [Problem(path, line, col, "encoding",
+                                         f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
+                                         "save the file as UTF-8")]
+    if "\r" in text:
+        index = text.index("\r")
+        line = text.count("\n", 0, index) + 1
+        problems.append(Problem(path, line, index - (text.rfind("\n", 0, index) + 1) + 1, "line-ends",
+                                "the file has CR or CRLF line ends", "use LF line ends (make fmt converts them)"))
+    if not text.strip() or all(not l.strip() or l.lstrip().startswith("#") for l in text.splitlines()):
+        problems.append(Problem(path, 1, 1, "empty-file", "the file holds no record",
+                                "fill it in, or start from `python -m scripts.kb new <kind> <name>`"))
+        return None, problems
+    return text, problems
+
+
+def parse(text: str, path: str) -> tuple[Document, list[Problem]]:
+    """Parse one YAML document into plain values with positions."""
+    doc = Document(path)
+    try:
+        events = list(yaml.parse(text, Loader=_Loader))
+        doc.data = _build(events, doc)
+    except _Reject as reject:
+        code, message, hint = reject.problem_args
+        return doc, [Problem(path, reject.mark.line + 1, reject.mark.column + 1, code, message, hint)]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(x) for x in (error.context, error.problem) if x)
+        hint = "YAML indents with spaces, never tabs" if "\t" in text and "tab" in message.lower() else \
+            "check the indentation and quoting on this line; quote text that contains ': ' or starts with a symbol"
+        return doc, [Problem(path, line, col, "yaml-syntax", message, hint)]
+    except yaml.YAMLError as error:  # e.g. a reader error on control characters
+        return doc, [Problem(path, 1, 1, "yaml-syntax", str(error).splitlines()[0],
+                             "remove control characters from the file")]
+    if not isinstance(doc.data, dict):
+        found = type(doc.data).__name__ if doc.data is not None else "nothing"
+        return doc, [Problem(path, 1, 1, "not-a-mapping",
+                             f"the top of the file must be a mapping of fields, found {_type_name(found)}",
+                             "start the file with `id: <file name>` and the record's other fields")]
+    return doc, []
+
+
+def _type_name(name: str) -> str:
+    return {"list": "a list", "str": "a text", "int": "a number", "float": "a number", "bool": "true/false"}.get(name, name)
+
+
+def _build(events: list, doc: Document):
+    """Turn the event stream into dicts, lists and scalars, recording positions."""
+    documents = 0
+    stack: list = []  # frames: [container, path, pending_key]
+    root = None
+
+    def place(value, mark, is_container: bool):
+        nonlocal root
+        if not stack:
+            root = value
+            path: tuple = ()
+        else:
+            container, parent_path, pending = stack[-1]
+            if isinstance(container, list):
+                path = parent_path + (len(container),)
+                container.append(value)
+            else:
+                if pending is None:  # this value is a key
+                    if is_container or not isinstance(value, str):
+                        raise _Reject("bad-key", "a key must be a plain word, not a number, list or mapping", mark,
+                                      "write keys as plain words such as `name:`")
+                    if value in container:
+                        raise _Reject("duplicate-key", f"the key '{value}' appears twice in this mapping", mark,
+                                      f"keep one '{value}:' (YAML would silently keep only the last one)")
+                    stack[-1][2] = (value, mark)
+                    return None
+                key, key_mark = pending
+                path = parent_path + (key,)
+                container[key] = value
+                doc.key_positions[path] = (key_mark.line + 1, key_mark.column + 1)
+                stack[-1][2] = None
+        doc.positions[path] = (mark.line + 1, mark.column + 1)
+        return path
+
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Reject("yaml-syntax", "the file holds more than one YAML document (---)", event.start_mark,
+                              "keep one record per file")
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise _Reject("yaml-anchor", f"alias *{event.anchor} is not allowed", event.start_mark,
+                          "write the value out in full instead of referring to an anchor")
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if event.anchor is not None:
+                raise _Reject("yaml-anchor", f"anchor &{event.anchor} is not allowed", event.start_mark,
+                              "write values out in full; anchors and aliases are not used in records")
+            if event.tag not in (None, "!") and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
+                raise _Reject("yaml-tag", f"the tag {event.tag} is not allowed", event.start_mark,
+                              "remove the tag; records hold plain text, numbers, lists and mappings")
+        if isinstance(event, yaml.ScalarEvent):
+            place(_scalar(event), event.start_mark, False)
+        elif isinstance(event, yaml.MappingStartEvent):
+            container: dict = {}
+            path = place(container, event.start_mark, True)
+            stack.append([container, path, None])
+        elif isinstance(event, yaml.SequenceStartEvent):
+            container_list: list = []
+            path = place(container_list, event.start_mark, True)
+            stack.append([container_list, path, None])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+    return root
+
+
+def _scalar(event):
+    if not event.implicit[0] or event.tag == "!":
+        return event.value  # quoted: always text
+    tag = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+    if tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:str"):
+        return event.value  # dates stay as written: 2026-06-08
+    if tag == "tag:yaml.org,2002:merge":
+        raise _Reject("yaml-anchor", "merge keys (<<) are not allowed", event.start_mark,
+                      "write the fields out in full")
+    return _constructor.construct_object(yaml.ScalarNode(tag, event.value))

@@ -1,0 +1,148 @@
+"""The knowledge base's command line: python -m scripts.kb <command>.
+
+Each command is a thin layer over macros/: it parses arguments, calls the
+domain code and prints. Errors in the data are printed with their place and
+a hint, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from pathlib import Path
+
+from macros import canonical
+from macros.load import slug
+from macros.model import FOLDERS
+from macros.validate import validate
+
+PROG = "python -m scripts.kb"
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    # A fixed width keeps the help shown in the docs the same on every machine.
+    return argparse.RawDescriptionHelpFormatter(prog, width=88)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, formatter_class=_formatter,
+        description="Validate, create, format and summarize the knowledge base's YAML records.",
+    )
+    parser.add_argument("--data", type=Path, default=Path("data"), help="the data folder (default: data)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("validate", formatter_class=_formatter, help="check every record, reference, date and quote",
+                                description="Check every record: YAML, schema, ids, references, dates, quotes and "
+                                            "source coverage. Prints every problem as path:line:col: error[code]: "
+                                            "message with a hint, then a summary; exits 1 on any problem.")
+    check.add_argument("--format", choices=("text", "github"), default=None,
+                       help="github prints ::error annotations (the default under GitHub Actions)")
+
+    new = commands.add_parser("new", formatter_class=_formatter, help="write a new record from an annotated template",
+                              description="Write data/<folder>/<id>.yml from an annotated template with the schema "
+                                          "modeline; the id is made from the name.")
+    new.add_argument("kind", choices=sorted(FOLDERS), help="the kind of record")
+    new.add_argument("name", help="the person's or unit's name, the event's title, the source's headline...")
+    new.add_argument("--id", help="use this id instead of one made from the name")
+
+    fmt = commands.add_parser("fmt", formatter_class=_formatter, help="rewrite records in canonical form",
+                              description="Rewrite every record in canonical form (key order of the schema, block "
+                                          "style, LF, UTF-8). With --check, change nothing: print the diff and "
+                                          "exit 1 if any file is not canonical.")
+    fmt.add_argument("--check", action="store_true", help="print the diff only; exit 1 if anything would change")
+    fmt.add_argument("paths", nargs="*", type=Path, help="files to format (default: every record)")
+
+    commands.add_parser("stats", formatter_class=_formatter, help="count records, claims, citations and coverage",
+                        description="Print counts of records by kind, claims by kind, citations, and per source the "
+                                    "sentences used by claims, marked as carrying no claim, and unaccounted.")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"validate": cmd_validate, "new": cmd_new, "fmt": cmd_fmt, "stats": cmd_stats}[args.command]
+    try:
+        return handler(args)
+    except BrokenPipeError:  # e.g. piped into head
+        return 0
+
+
+def cmd_validate(args) -> int:
+    report = validate(args.data, Path.cwd())
+    style = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    for problem in report.problems:
+        print(problem.as_github() if style == "github" else problem.as_text())
+    print(report.summary())
+    return 1 if report.problems else 0
+
+
+def cmd_new(args) -> int:
+    record_id = args.id or slug(args.name, words=12)
+    target = args.data / FOLDERS[args.kind] / f"{record_id}.yml"
+    if target.exists():
+        print(f"error: {target.as_posix()} already exists: edit it, or choose another --id", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(canonical.template(args.kind, record_id, args.name), encoding="utf-8")
+    print(f"wrote {target.as_posix()}: fill in the fields in capitals, then run `make validate`")
+    return 0
+
+
+def _record_files(data: Path, paths: list[Path]) -> list[tuple[str, Path]]:
+    kind_of = {folder: kind for kind, folder in FOLDERS.items()}
+    if paths:
+        return [(kind_of.get(p.parent.name, ""), p) for p in paths if p.suffix == ".yml"]
+    return [(kind, f) for folder, kind in sorted(kind_of.items()) for f in sorted((data / folder).glob("*.yml"))]
+
+
+def cmd_fmt(args) -> int:
+    changed, unparsable = 0, 0
+    for kind, path in _record_files(args.data, args.paths):
+        if not kind:
+            print(f"{path.as_posix()}: skipped: not in a record folder ({', '.join(sorted(FOLDERS.values()))})")
+            continue
+        original = path.read_bytes().decode("utf-8", errors="replace")
+        formatted = canonical.canonical(kind, original, path.as_posix())
+        if formatted is None:
+            unparsable += 1
+            print(f"{path.as_posix()}: not formatted: it does not parse (run `make validate` for the problem)")
+            continue
+        if formatted == original:
+            continue
+        changed += 1
+        if args.check:
+            sys.stdout.writelines(difflib.unified_diff(
+                original.splitlines(keepends=True), formatted.splitlines(keepends=True),
+                f"a/{path.as_posix()}", f"b/{path.as_posix()}"))
+        else:
+            path.write_text(formatted, encoding="utf-8", newline="\n")
+            print(f"formatted {path.as_posix()}")
+    if args.check and changed:
+        print(f"{changed} file(s) are not in canonical form: run `make fmt`")
+    return 1 if (args.check and changed) or unparsable else 0
+
+
+def cmd_stats(args) -> int:
+    report = validate(args.data, Path.cwd())
+    kb = report.kb
+    print("records:")
+    for kind, table in (("sources", kb.sources), ("people", kb.people), ("units", kb.units), ("events", kb.events),
+                        ("discrepancies", kb.discrepancies)):
+        print(f"  {kind:<14} {len(table)}")
+    print("claims:")
+    for kind in ("reported", "attributed", "analysis"):
+        print(f"  {kind:<14} {sum(1 for c in kb.claims if c.kind == kind)}")
+    print(f"citations:       {kb.citation_count}")
+    print("coverage (sentences used / no claim / unaccounted / total):")
+    for source_id, result in report.coverage.items():
+        print(f"  {source_id}: {result.used} / {result.no_claim} / {result.unaccounted} / {result.total}"
+              f" ({result.percent:.0f}%)")
+    print(report.summary())
+    return 1 if report.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
