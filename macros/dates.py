@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 @dataclass(frozen=True, order=True)
@@ -49,10 +49,12 @@ class PartialDate:
 
 def parse_date(text: str) -> PartialDate:
     """Parse a reduced-precision date; raise ValueError with a reason."""
-    match = _DATE.match(text)
+    match = _DATE.fullmatch(text)
     if not match:
         raise ValueError(f"'{text}' is not YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(g) if g else None for g in match.groups())
+    if year < 1:
+        raise ValueError("year 0000 does not exist")
     if month is not None and not 1 <= month <= 12:
         raise ValueError(f"month {month:02d} does not exist")
     if day is not None:

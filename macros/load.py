@@ -50,6 +50,7 @@ def load(data_dir: Path, root: Path | None = None) -> Loaded:
     documents: dict[str, Document] = {}
     known: dict[str, list[tuple[str, str]]] = {}
     parsed: list[tuple[str, Path, Document]] = []
+    id_at: dict[str, tuple[int, int]] = {}  # shown path -> where its `id:` value is
 
     for folder, kind in sorted(KIND_OF_FOLDER.items()):
         directory = data_dir / folder
@@ -73,6 +74,7 @@ def load(data_dir: Path, root: Path | None = None) -> Loaded:
             problems.extend(parse_problems)
             if parse_problems:
                 continue
+            id_at[shown] = doc.where(("id",))
             schema_problems = schemas.check(kind, doc)
             problems.extend(schema_problems)
             record_id = doc.data.get("id")
@@ -103,7 +105,8 @@ def load(data_dir: Path, root: Path | None = None) -> Loaded:
         if len(places) > 1:
             first = places[0][1]
             for _, path in places[1:]:
-                problems.append(Problem(path, 1, 1, "duplicate-id", f"id '{record_id}' is also used by {first}",
+                problems.append(Problem(path, *id_at.get(path, (1, 1)), "duplicate-id",
+                                        f"id '{record_id}' is also used by {first}",
                                         "ids are unique across the whole knowledge base: choose another id"))
 
     kb = KnowledgeBase(*(dict(sorted(tables[k].items())) for k in ("source", "person", "unit", "event", "discrepancy")))
@@ -147,7 +150,8 @@ class _Builder:
             return parse_date(value)
         except ValueError as error:
             line, col = self.doc.where(path)
-            self.problems.append(Problem(self.doc.path, line, col, "bad-date", f"{path[-1]} {error}",
+            self.problems.append(Problem(self.doc.path, line, col, "bad-date",
+                                         f"{schemas._dotted(path)} '{value}' is not a real date: {error}",
                                          'give a real date: "2026", "2026-06" or "2026-06-08"'))
             return None
 

@@ -42,10 +42,27 @@ def validator_for(kind: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Valida
 def check(kind: str, doc: Document) -> list[Problem]:
     """Schema problems of one record, one per wrong value, with a hint each."""
     validator = validator_for(kind)
+    errors = list(validator.iter_errors(doc.data))
+    # A misspelt required field is reported once, as an unknown field with its
+    # did-you-mean, not a second time as a missing field.
+    misspelt = {(tuple(e.absolute_path), _guess(key, sorted(e.schema.get("properties", {}))))
+                for e in errors if e.validator == "additionalProperties" and isinstance(e.instance, dict)
+                for key in e.instance if key not in e.schema.get("properties", {})}
     problems = []
-    for error in validator.iter_errors(doc.data):
+    for error in errors:
+        if error.validator == "required" and (tuple(error.absolute_path), _missing(error)) in misspelt:
+            continue
         problems.extend(_to_problems(error, doc))
     return sorted(set(problems))
+
+
+def _guess(key: str, allowed: list[str]) -> str | None:
+    guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return guess[0] if guess else None
+
+
+def _missing(error: ValidationError) -> str:
+    return error.message.split("'")[1] if "'" in error.message else error.message
 
 
 def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
@@ -60,12 +77,12 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
         out = []
         for key in sorted(set(error.instance) - set(allowed)):
             kline, kcol = doc.where(path + (key,), key=True)
-            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = f"did you mean '{guess[0]}'?" if guess else f"allowed fields here: {', '.join(allowed)}"
+            guess = _guess(key, allowed)
+            hint = f"did you mean '{guess}'?" if guess else f"allowed fields here: {', '.join(allowed)}"
             out.append(Problem(doc.path, kline, kcol, "unknown-field", f"unknown field '{key}'{_in(where)}", hint))
         return out
     if validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        missing = _missing(error)
         description = schema.get("properties", {}).get(missing, {}).get("description", "")
         hint = f"add `{missing}:`" + (f" ({description})" if description else "")
         return [Problem(doc.path, line, col, "missing-field", f"missing required field '{missing}'{_in(where)}", hint)]
@@ -73,6 +90,8 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
         expected = schema.get("type")
         expected = expected if isinstance(expected, list) else [expected]
         names = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        if path and path[-1] in _DATE_FIELDS and "string" in expected:
+            names = "a date written as text (YYYY, YYYY-MM or YYYY-MM-DD)"
         found = _describe(error.instance)
         hint = _type_hint(path, error.instance, expected)
         return [Problem(doc.path, line, col, "wrong-type", f"{where or 'the record'} must be {names}, found {found}", hint)]
@@ -130,10 +149,15 @@ def _describe(value) -> str:
     return type(value).__name__
 
 
+_DATE_FIELDS = ("date", "start", "end", "published")
+
+
 def _type_hint(path: tuple, value, expected: list) -> str:
     key = path[-1] if path else ""
-    if key in ("date", "start", "end", "published") and isinstance(value, int):
+    if key in _DATE_FIELDS and isinstance(value, int):
         return f'write the date in quotes: "{value}"'
+    if expected == ["boolean"]:
+        return "write true or false, without quotes"
     if "string" in expected and isinstance(value, (int, float, bool)):
         return f'put the text in quotes: "{value if not isinstance(value, bool) else str(value).lower()}"'
     if "array" in expected and isinstance(value, (str, dict)):

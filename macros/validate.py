@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import schemas
 from .coverage import Coverage, coverage_all, normalized
 from .dates import ends_before_start
 from .load import Loaded, load
@@ -87,8 +88,9 @@ def _signature(path: tuple) -> tuple:
 
 def check_references(loaded: Loaded) -> list[Problem]:
     problems = []
-    kind_of = {record_id: places[0][0] for record_id, places in loaded.known_ids.items()}
-    all_ids = sorted(kind_of)
+    # An id used twice (reported as duplicate-id) has several kinds: any of them will do here.
+    kinds_of = {record_id: {kind for kind, _ in places} for record_id, places in loaded.known_ids.items()}
+    all_ids = sorted(kinds_of)
     for record_id, doc in loaded.documents.items():
         for path, value in _leaves(doc.data):
             signature = _signature(path)
@@ -100,19 +102,23 @@ def check_references(loaded: Loaded) -> list[Problem]:
                 continue
             line, col = doc.where(path)
             if value == record_id and signature in NO_SELF_REFERENCE:
-                problems.append(Problem(doc.path, line, col, "self-ref", f"'{value}' refers to this record itself",
-                                        "name another record"))
-            elif value not in kind_of:
-                candidates = [i for i in all_ids if kind_of[i] in allowed]
+                problems.append(Problem(doc.path, line, col, "self-ref",
+                                        f"{_dotted(path)} names '{value}', this record itself",
+                                        f"{_SELF_HINT.get(signature[0], 'name another record')}"))
+            elif value not in kinds_of:
+                candidates = [i for i in all_ids if kinds_of[i] & set(allowed)]
                 guess = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
                 hint = f"did you mean '{guess[0]}'?" if guess else \
                     f"create data/{_folder(allowed[0])}/{value}.yml, or name an existing {' or '.join(allowed)}"
                 problems.append(Problem(doc.path, line, col, "unknown-ref",
                                         f"'{value}' names no {' or '.join(allowed)}", hint))
-            elif kind_of[value] not in allowed:
+            elif not kinds_of[value] & set(allowed):
+                found = sorted(kinds_of[value])[0]
+                needed = " or ".join(allowed)
                 problems.append(Problem(doc.path, line, col, "wrong-ref-kind",
-                                        f"'{value}' is a {kind_of[value]}, but {_dotted(path)} needs a "
-                                        f"{' or '.join(allowed)}", f"name a {' or '.join(allowed)} here"))
+                                        f"'{value}' is {_a(found)}, but {_dotted(path)} needs {_a(needed)}",
+                                        f"name {_a(needed)} here (its id is the name of its file in "
+                                        f"data/{_folder(allowed[0])}/)"))
         if "accounts" in doc.data:
             for index, account in enumerate(doc.data["accounts"]):
                 for cite_index, citation in enumerate(account.get("cite", [])):
@@ -129,7 +135,18 @@ def _folder(kind: str) -> str:
 
 
 def _dotted(path: tuple) -> str:
-    return ".".join(str(p) for p in path)
+    return schemas._dotted(path)
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeio" else "a ") + noun  # our kinds: an event, a unit
+
+
+_SELF_HINT = {
+    "parents": "a unit cannot be part of itself: name the unit it belongs to",
+    "when": "an event cannot be placed relative to itself: name another event, or remove the relation",
+    "statements": "a claim does not mention the record it belongs to: remove this id from mentions",
+}
 
 
 def check_dates(kb: KnowledgeBase) -> list[Problem]:
@@ -230,13 +247,36 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def check_coverage(loaded: Loaded, coverage: dict[str, Coverage]) -> list[Problem]:
+    """Uncovered sentences, only where the coverage is known to be complete.
+
+    A record file left out of the model (because of its own problems) or a
+    quote not found may be what leaves a sentence uncovered: reporting that
+    sentence would send the contributor to the wrong place. Such sentences
+    are reported once the other problems are fixed.
+    """
     problems = []
+    records = sum(len(t) for t in (loaded.kb.sources, loaded.kb.people, loaded.kb.units, loaded.kb.events,
+                                   loaded.kb.discrepancies))
+    if records < sum(len(places) for places in loaded.known_ids.values()):
+        return []
     for source_id, result in coverage.items():
         doc = loaded.documents[source_id]
+        if not _quotes_all_found(loaded.kb, source_id):
+            continue
         line, col = doc.where(("no_claim",), key=True) if "no_claim" in doc.data else (1, 1)
+        source = loaded.kb.sources[source_id]
         for sentence in result.sentences:
             if sentence.status == "unaccounted":
+                where = f"{source.archive}, line {source.text.count(chr(10), 0, sentence.start) + 1}"
                 problems.append(Problem(doc.path, line, col, "uncovered-sentence",
-                                        f"sentence not accounted for: '{_short(sentence.text)}'",
+                                        f"sentence not accounted for ({where}): '{_short(sentence.text)}'",
                                         "cite it in a claim, or list it under no_claim: with a reason"))
     return problems
+
+
+def _quotes_all_found(kb: KnowledgeBase, source_id: str) -> bool:
+    source = kb.sources[source_id]
+    text = normalized(source.text)
+    quotes = [c.quote for claim in kb.claims_citing.get(source_id, ()) for c in claim.cite if c.source == source_id]
+    quotes += [entry.quote for entry in source.no_claim]
+    return all(text.find(quote) >= 0 for quote in quotes)

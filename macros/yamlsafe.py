@@ -94,24 +94,44 @@ def parse(text: str, path: str) -> tuple[Document, list[Problem]]:
         return doc, [Problem(path, reject.mark.line + 1, reject.mark.column + 1, code, message, hint)]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(str(x) for x in (error.context, error.problem) if x)
         hint = "YAML indents with spaces, never tabs" if "\t" in text and "tab" in message.lower() else \
             "check the indentation and quoting on this line; quote text that contains ': ' or starts with a symbol"
+        if error.context_mark and "end of stream" in str(error.problem) and "quoted" in str(error.context):
+            # The end of the file is not where the mistake is: the unclosed quote is.
+            mark = error.context_mark
+            message = "this quoted text is never closed (the file ends inside it)"
+            hint = "add the closing quote at the end of the text, or remove the opening one"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return doc, [Problem(path, line, col, "yaml-syntax", message, hint)]
-    except yaml.YAMLError as error:  # e.g. a reader error on control characters
+    except yaml.reader.ReaderError as error:  # a control character, a lone surrogate...
+        # Its position is a byte offset under libyaml: find the character itself instead.
+        index = text.find(chr(error.character)) if isinstance(error.character, int) else -1
+        line, col = (text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1) \
+            if index >= 0 else (1, 1)
+        return doc, [Problem(path, line, col, "yaml-syntax",
+                             f"character U+{error.character:04X} is not allowed: {error.reason}"
+                             if isinstance(error.character, int) else str(error).splitlines()[0],
+                             "remove the control character (an invisible byte, often pasted along with text)")]
+    except yaml.YAMLError as error:
         return doc, [Problem(path, 1, 1, "yaml-syntax", str(error).splitlines()[0],
-                             "remove control characters from the file")]
+                             "check that the file is plain YAML text")]
     if not isinstance(doc.data, dict):
         found = type(doc.data).__name__ if doc.data is not None else "nothing"
-        return doc, [Problem(path, 1, 1, "not-a-mapping",
+        line, col = doc.where(())
+        return doc, [Problem(path, line, col, "not-a-mapping",
                              f"the top of the file must be a mapping of fields, found {_type_name(found)}",
                              "start the file with `id: <file name>` and the record's other fields")]
     return doc, []
 
 
 def _type_name(name: str) -> str:
-    return {"list": "a list", "str": "a text", "int": "a number", "float": "a number", "bool": "true/false"}.get(name, name)
+    return {"list": "a list", "str": "a text", "int": "a number", "float": "a number", "bool": "true/false",
+            "NoneType": "null"}.get(name, name)
+
+
+def _plain(value) -> str:
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _build(events: list, doc: Document):
@@ -133,8 +153,11 @@ def _build(events: list, doc: Document):
             else:
                 if pending is None:  # this value is a key
                     if is_container or not isinstance(value, str):
-                        raise _Reject("bad-key", "a key must be a plain word, not a number, list or mapping", mark,
-                                      "write keys as plain words such as `name:`")
+                        what = "a list or mapping" if is_container else "null" if value is None else \
+                            f"{_type_name(type(value).__name__)} ({_plain(value)})"
+                        raise _Reject("bad-key", f"a key must be a plain word, not {what}", mark,
+                                      "write keys as plain words such as `name:`; quote a key that looks like "
+                                      "a number, a date or true/false")
                     if value in container:
                         raise _Reject("duplicate-key", f"the key '{value}' appears twice in this mapping", mark,
                                       f"keep one '{value}:' (YAML would silently keep only the last one)")
@@ -163,7 +186,8 @@ def _build(events: list, doc: Document):
                 raise _Reject("yaml-anchor", f"anchor &{event.anchor} is not allowed", event.start_mark,
                               "write values out in full; anchors and aliases are not used in records")
             if event.tag not in (None, "!") and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
-                raise _Reject("yaml-tag", f"the tag {event.tag} is not allowed", event.start_mark,
+                shown = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+                raise _Reject("yaml-tag", f"the tag {shown} is not allowed", event.start_mark,
                               "remove the tag; records hold plain text, numbers, lists and mappings")
         if isinstance(event, yaml.ScalarEvent):
             place(_scalar(event), event.start_mark, False)

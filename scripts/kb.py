@@ -61,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def help_text(command: str | None = None) -> str:
+    """The help of the whole command line, or of one command (shown in the docs)."""
+    parser = build_parser()
+    if command is None:
+        return parser.format_help()
+    subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return subcommands.choices[command].format_help()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"validate": cmd_validate, "new": cmd_new, "fmt": cmd_fmt, "stats": cmd_stats}[args.command]

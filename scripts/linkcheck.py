@@ -257,8 +257,12 @@ def parse_csv(text: str) -> list[Result]:
         raise LinkcheckError("unexpected LinkChecker output (no CSV header):\n" + text[:2000])
     results = []
     for row in body:
+        if len(row) == len(header) - 2 and "line" in header:
+            # LinkChecker leaves out line and column when it has none (a start URL).
+            at = header.index("line")
+            row = row[:at] + ["", ""] + row[at:]
         if len(row) != len(header):
-            continue
+            raise LinkcheckError(f"unexpected LinkChecker output row: {row!r}")
         r = dict(zip(header, row, strict=True))
 
         def split(value: str) -> tuple[str, ...]:

@@ -1,0 +1,67 @@
+"""What every export shares: the site's URLs, dates and deterministic JSON.
+
+Nothing here reads a clock, a file or the network.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import quote as _percent
+
+from .dates import PartialDate
+from .model import FOLDERS, Claim, KnowledgeBase
+from .quotes import quote_anchor
+
+
+def check_base_url(base_url: str) -> str:
+    """The absolute http(s) URL of the site root, ending in '/'; ValueError otherwise."""
+    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+        raise ValueError(f"base_url must be an absolute http(s) URL, not {base_url!r}")
+    if not base_url.endswith("/"):
+        raise ValueError(f"base_url must end with '/': {base_url!r}")
+    return base_url
+
+
+@dataclass(frozen=True)
+class Urls:
+    """The site's URLs: one page per record, one anchor per claim and per quoted passage."""
+
+    kb: KnowledgeBase
+    base: str
+
+    def page(self, record_id: str) -> str:
+        record = self.kb.records[record_id]
+        return f"{self.base}{FOLDERS[record.record_kind]}/{_percent(record_id)}/"
+
+    def claim(self, claim: Claim) -> str:
+        return f"{self.page(claim.subject)}#{_percent(claim.id)}"
+
+    def quote(self, source_id: str, quote: str) -> str:
+        return f"{self.page(source_id)}#{quote_anchor(source_id, quote)}"
+
+    def export(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+
+def kind_of(kb: KnowledgeBase, record_id: str) -> str:
+    return kb.records[record_id].record_kind
+
+
+def date_json(date: PartialDate | None) -> dict | None:
+    """{'value': '2026-06', 'precision': 'month'}, or None when unknown."""
+    return None if date is None else {"value": date.iso(), "precision": date.precision}
+
+
+def iso(date: PartialDate | None) -> str | None:
+    return None if date is None else date.iso()
+
+
+def dump_json(data) -> bytes:
+    """Deterministic JSON: sorted keys, two-space indent, UTF-8, final newline."""
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def unique(items) -> list:
+    """The items without repeats, in order of first appearance."""
+    return list(dict.fromkeys(items))

@@ -1,0 +1,74 @@
+"""HTML building blocks shared by the renderers: escaping and relative links.
+
+Every string that came from YAML goes through `esc` (text and attributes) or
+`md_text` (Markdown headings). URLs we emit are relative to the page they are
+on, so the site works under any sub-path (GitHub Pages serves project sites
+under /<repo>/); only http(s) URLs from the data are ever made live.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+from .model import FOLDERS
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
+
+
+def esc(text: object) -> str:
+    """Escape for HTML text and attribute values."""
+    return html.escape(str(text), quote=True)
+
+
+def md_text(text: str) -> str:
+    """Escape for a line of Markdown (a heading): no markup, no raw HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False).replace("\n", " "))
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: nothing else becomes a live link."""
+    if url and re.match(r"^https?://[^\s<>\"']+$", url, flags=re.IGNORECASE):
+        return url
+    return None
+
+
+class Linker:
+    """Builds links relative to the page being rendered."""
+
+    def __init__(self, page_url: str, directory_urls: bool = True):
+        self.page_url = page_url.lstrip("/")
+        self.directory_urls = directory_urls
+        # The folder the browser resolves relative links against.
+        self.base = self.page_url.rstrip("/") if directory_urls else posixpath.dirname(self.page_url)
+
+    def page(self, path: str, anchor: str | None = None) -> str:
+        """Link to a site path such as 'people/eddie-wu/' or 'timeline/'."""
+        target = path.strip("/")
+        if self.directory_urls:
+            relative = posixpath.relpath(target or ".", self.base or ".")
+            relative = "./" if relative == "." else relative + "/"
+        else:
+            target = f"{target}.html" if target else "index.html"
+            relative = posixpath.relpath(target, self.base or ".")
+        return relative + (f"#{anchor}" if anchor else "")
+
+    def file(self, path: str) -> str:
+        """Link to a file the site serves, such as 'data/claims.csv'."""
+        return posixpath.relpath(path, self.base or ".")
+
+    def record(self, kind: str, record_id: str, anchor: str | None = None) -> str:
+        return self.page(record_path(kind, record_id), anchor)
+
+
+def record_path(kind: str, record_id: str) -> str:
+    return f"{FOLDERS[kind]}/{record_id}/"
+
+
+def tag(name: str, content: str = "", **attrs: object) -> str:
+    """An element with escaped attribute values; `content` is already HTML."""
+    rendered = "".join(
+        f' {key.rstrip("_").replace("_", "-")}="{esc(value)}"' for key, value in attrs.items() if value is not None
+    )
+    return f"<{name}{rendered}>{content}</{name}>"

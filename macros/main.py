@@ -1,0 +1,115 @@
+"""mkdocs-macros entry point: the macros that hand-written and generated pages call.
+
+A thin adapter: each macro finds the record by id, picks the renderer for the
+current page's URL and returns its output. Macro output is not rendered as a
+template again, and every string from YAML in it is escaped by the renderers.
+"""
+
+from __future__ import annotations
+
+from macros import site
+from macros.canonical import template
+from macros.export import entity_jsonld
+from macros.html import Linker, esc
+from macros.problems import CODES
+from macros.render_overview import OverviewRenderer
+from macros.render_pages import PageRenderer
+from macros.render_reference import reference
+from macros.render_source import SourceRenderer
+from scripts.kb import help_text
+
+
+def define_env(env):
+    config = env.conf
+
+    def report():
+        return site.load_report(config)
+
+    def page_url() -> str:
+        return env.page.url if env.page is not None else ""
+
+    def renderer(cls):
+        return cls(report().kb, page_url(), config.use_directory_urls)
+
+    def jsonld(record_id: str) -> dict:
+        return entity_jsonld(report().kb, record_id, site.base_url(config))
+
+    @env.macro
+    def person_page(record_id: str) -> str:
+        return renderer(PageRenderer).person(report().kb.people[record_id], jsonld(record_id))
+
+    @env.macro
+    def unit_page(record_id: str) -> str:
+        return renderer(PageRenderer).unit(report().kb.units[record_id], jsonld(record_id))
+
+    @env.macro
+    def event_page(record_id: str) -> str:
+        return renderer(PageRenderer).event(report().kb.events[record_id], jsonld(record_id))
+
+    @env.macro
+    def discrepancy_page(record_id: str) -> str:
+        return renderer(PageRenderer).discrepancy(report().kb.discrepancies[record_id])
+
+    @env.macro
+    def source_page(record_id: str) -> str:
+        kb = report().kb
+        source = kb.sources[record_id]
+        return renderer(SourceRenderer).source(source, report().coverage[record_id], jsonld(record_id))
+
+    @env.macro
+    def index_table(kind: str) -> str:
+        return renderer(OverviewRenderer).index(kind)
+
+    @env.macro
+    def timeline() -> str:
+        return renderer(OverviewRenderer).timeline()
+
+    @env.macro
+    def discrepancies() -> str:
+        return renderer(OverviewRenderer).discrepancies_page()
+
+    @env.macro
+    def open_discrepancies() -> str:
+        return renderer(OverviewRenderer).open_discrepancies()
+
+    @env.macro
+    def latest_events(count: int = 5) -> str:
+        return renderer(OverviewRenderer).latest_events(count)
+
+    @env.macro
+    def counts() -> str:
+        return renderer(OverviewRenderer).counts()
+
+    @env.macro
+    def orgchart() -> str:
+        return renderer(OverviewRenderer).orgchart()
+
+    @env.macro
+    def error_codes() -> str:
+        """The table of validation error codes, from the validator's own list."""
+        rows = "".join(f"| `{code}` | {meaning} |\n" for code, meaning in CODES.items())
+        return "| code | meaning |\n|---|---|\n" + rows
+
+    @env.macro
+    def cli_help(command: str = "") -> str:
+        """The command line's help text, generated from its parser."""
+        return "```text\n" + help_text(command or None) + "```"
+
+    @env.macro
+    def record_template(kind: str) -> str:
+        return "```yaml\n" + template(kind, "new-record-id", "New record name") + "```"
+
+    @env.macro
+    def schema_reference() -> str:
+        return reference()
+
+    @env.macro
+    def downloads() -> str:
+        """The export files with their sizes, linked relative to this page."""
+        link = Linker(page_url(), config.use_directory_urls)
+        rows = []
+        for path, content in sorted(site.exports(config).items()):
+            size = len(content)
+            shown = f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"
+            rows.append(f'| <a href="{esc(link.file(path))}">{esc(path)}</a> | {shown} |')
+        return "| file | size |\n|---|---|\n" + "\n".join(rows)

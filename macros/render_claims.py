@@ -1,0 +1,79 @@
+"""Claims and their citation markers, as HTML.
+
+A citation marker links to the quoted passage on the source's page (a stable
+anchor per quote) and carries the quote in a tooltip shown on hover and on
+keyboard focus (CSS only, so it works without JavaScript).
+"""
+
+from __future__ import annotations
+
+from .html import Linker, esc, tag
+from .model import Citation, Claim, KnowledgeBase
+from .quotes import quote_anchor
+
+KIND_LABELS = {
+    "reported": "Reported",
+    "attributed": "Attributed",
+    "analysis": "Analysis",
+}
+
+
+class ClaimRenderer:
+    """Renders claims for one page; numbers citation markers across the page."""
+
+    def __init__(self, kb: KnowledgeBase, linker: Linker):
+        self.kb = kb
+        self.link = linker
+        self.counter = 0
+
+    def record_link(self, record_id: str, anchor: str | None = None, label: str | None = None) -> str:
+        record = self.kb.get(record_id)
+        if record is None:
+            return esc(label or record_id)
+        return tag("a", esc(label or record.name), href=self.link.record(record.record_kind, record_id, anchor))
+
+    def marker(self, citation: Citation) -> str:
+        self.counter += 1
+        number = self.counter
+        source = self.kb.sources.get(citation.source)
+        title = source.title if source else citation.source
+        tip_id = f"tip-{number}"
+        tip = tag("span", f"“{esc(citation.quote)}”<br><span class=\"kb-tip-source\">{esc(title)}</span>",
+                  class_="kb-tip", role="tooltip", id=tip_id)
+        href = self.link.record("source", citation.source, quote_anchor(citation.source, citation.quote))
+        link = tag("a", f"[{number}]", href=href, class_="kb-cite-link", aria_describedby=tip_id,
+                   aria_label=f"Source {number}: {title}")
+        return tag("sup", link + tip, class_="kb-cite")
+
+    def markers(self, claim: Claim) -> str:
+        return "".join(self.marker(c) for c in claim.cite)
+
+    def badge(self, claim: Claim) -> str:
+        """What kind of claim this is, and for attributed ones who said it."""
+        if claim.kind == "attributed":
+            who = self.record_link(claim.said_by) if claim.said_by else ""
+            if claim.attribution:
+                who = esc(claim.attribution) + (f" ({who})" if who else "")
+            return tag("span", f"Attributed to {who}", class_="kb-badge kb-badge-attributed") + " "
+        if claim.kind == "analysis":
+            who = f": {esc(claim.attribution)}" if claim.attribution else ""
+            return tag("span", f"Analysis{who}", class_="kb-badge kb-badge-analysis",
+                       title="Commentary or speculation in the source, not a reported fact") + " "
+        return ""
+
+    def item(self, claim: Claim, body: str | None = None, anchor: bool = True) -> str:
+        """A claim as a list item: badge, text (or the given HTML body), markers, permalink."""
+        content = body if body is not None else esc(claim.text)
+        permalink = tag("a", "¶", href=f"#{claim.id}", class_="kb-permalink",
+                        title="Permanent link to this claim") if anchor else ""
+        return tag("li", self.badge(claim) + content + self.markers(claim) + permalink,
+                   class_=f"kb-claim kb-kind-{claim.kind}", id=claim.id if anchor else None)
+
+    def items(self, claims, anchor: bool = True) -> str:
+        return tag("ul", "".join(self.item(c, anchor=anchor) for c in claims), class_="kb-claims")
+
+    def foreign_item(self, claim: Claim) -> str:
+        """A claim of another record shown here (mentions): links to its home."""
+        home = self.record_link(claim.subject, claim.id, label=self.kb.name_of(claim.subject))
+        return tag("li", self.badge(claim) + esc(claim.text) + self.markers(claim) +
+                   f' <span class="kb-from">(on {home})</span>', class_=f"kb-claim kb-kind-{claim.kind}")

@@ -1,0 +1,126 @@
+"""Overview pages: index tables per kind, the timeline, the discrepancies page,
+the organization chart and the home page's figures."""
+
+from __future__ import annotations
+
+from .coverage import coverage_all
+from .html import esc, tag
+from .model import Event, KnowledgeBase
+from .orgchart import change_svg
+from .render_pages import EVENT_KIND_LABELS, PageRenderer
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="kb-table">' \
+           f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></div>"
+
+
+class OverviewRenderer(PageRenderer):
+    def index(self, kind: str) -> str:
+        kb, link = self.kb, self.claims.record_link
+        if kind == "person":
+            rows = [[link(p.id), esc(", ".join(n.name for n in p.other_names)),
+                     "<br>".join(self.role_short(r) for r in p.roles)] for p in kb.people.values()]
+            return _table(["Name", "Other names", "Roles"], rows)
+        if kind == "unit":
+            rows = [[link(u.id), esc(u.kind.replace("-", " ")), ", ".join(link(p.unit) for p in u.parents),
+                     esc(", ".join(n.name for n in u.other_names))] for u in kb.units.values()]
+            return _table(["Unit", "Kind", "Part of", "Other names"], rows)
+        if kind == "event":
+            rows = [[self.when_short(e), link(e.id), esc(EVENT_KIND_LABELS.get(e.kind, e.kind))]
+                    for e in kb.timeline()]
+            return _table(["When", "Event", "Kind"], rows)
+        if kind == "source":
+            coverage = coverage_all(kb)
+            rows = [[link(s.id), esc(s.publisher or "unknown"), esc(s.published.human() if s.published else "unknown"),
+                     str(len(kb.claims_citing.get(s.id, ()))), f"{coverage[s.id].percent:.0f}%"]
+                    for s in kb.sources.values()]
+            return _table(["Source", "Publisher", "Published", "Claims citing it", "Coverage"], rows)
+        if kind == "discrepancy":
+            rows = [[link(d.id), esc(d.status), ", ".join(link(a.source) for a in d.accounts)]
+                    for d in kb.discrepancies.values()]
+            return _table(["Question", "Status", "Sources"], rows)
+        raise ValueError(f"no index for {kind}")
+
+    def timeline(self) -> str:
+        dated = [e for e in self.kb.timeline() if e.date]
+        placed = [e for e in self.kb.timeline() if not e.date and e.when and e.when.event]
+        undated = [e for e in self.kb.timeline() if not e.date and not (e.when and e.when.event)]
+        out = []
+        items = []
+        for event in self.kb.timeline():
+            if event in undated:
+                continue
+            items.append(self.timeline_item(event))
+        out.append(tag("ol", "".join(items), class_="kb-timeline"))
+        if undated:
+            out.append("<h2 id=\"undated\">Undated</h2>")
+            out.append(tag("p", "The sources give no date and no relation to another event for these.",
+                           class_="kb-help"))
+            out.append(tag("ul", "".join(self.timeline_item(e) for e in undated), class_="kb-timeline"))
+        legend = (f'<p class="kb-help">{len(dated)} dated, {len(placed)} placed by the relation the source states, '
+                  f"{len(undated)} undated. Dates show their precision: a month means the day is not known.</p>")
+        return legend + "".join(out)
+
+    def timeline_item(self, event: Event) -> str:
+        claim = event.event_claim
+        return tag("li", f'<p class="kb-timeline-when">{self.when_short(event)}</p>'
+                         f'<p class="kb-timeline-title">{self.claims.record_link(event.id)} '
+                         f'<span class="kb-kind">{esc(EVENT_KIND_LABELS.get(event.kind, event.kind))}</span></p>'
+                         f"<p>{esc(event.summary or event.title)}{self.claims.markers(claim)}</p>",
+                   id=event.id)
+
+    def discrepancies_page(self) -> str:
+        return "".join(self.discrepancy_block(d, heading_level=2) for d in self.kb.discrepancies.values())
+
+    def open_discrepancies(self) -> str:
+        items = [tag("li", self.claims.record_link(d.id)) for d in self.kb.discrepancies.values()
+                 if d.status == "open"]
+        return tag("ul", "".join(items)) if items else "<p>None.</p>"
+
+    def latest_events(self, count: int = 5) -> str:
+        events = [e for e in self.kb.timeline() if e.date or (e.when and e.when.event)][::-1][:count]
+        return self.event_rows(events)
+
+    def counts(self) -> str:
+        kb = self.kb
+        figures = [("people", len(kb.people), "people/"), ("units", len(kb.units), "units/"),
+                   ("events", len(kb.events), "events/"), ("sources", len(kb.sources), "sources/"),
+                   ("discrepancies", len(kb.discrepancies), "discrepancies/"),
+                   ("claims", len(kb.claims), None), ("citations", kb.citation_count, None)]
+        cells = []
+        for label, number, path in figures:
+            body = f'<span class="kb-figure-number">{number}</span> <span>{esc(label)}</span>'
+            cells.append(tag("li", tag("a", body, href=self.link.page(path)) if path else body))
+        return tag("ul", "".join(cells), class_="kb-figures")
+
+    def orgchart(self) -> str:
+        """The unit tree as nested lists (each edge cited), then each reorganization before and after."""
+        kb = self.kb
+        roots = [u for u in kb.units.values() if not u.parents]
+        tree = tag("ul", "".join(self.tree_node(u.id, frozenset()) for u in roots), class_="kb-tree")
+        changes = []
+        for event in kb.timeline():
+            if not (event.original_units or event.resulting_units):
+                continue
+            svg = change_svg(kb, event, self.link)
+            changes.append(f'<h3 id="change-{esc(event.id)}">{self.claims.record_link(event.id)}</h3>'
+                           f'<p class="kb-help">{self.when_short(event)} — as reported by '
+                           + ", ".join(self.claims.record_link(s) for s in dict.fromkeys(c.source for c in event.event_claim.cite))
+                           + f"{self.claims.markers(event.event_claim)}</p>{svg}")
+        return ("<h2 id=\"structure\">Units and what they are part of</h2>"
+                '<p class="kb-help">Each line is a cited claim that a unit is part of another.</p>'
+                + tree + "<h2 id=\"changes\">Before and after each reorganization</h2>" + "".join(changes))
+
+    def tree_node(self, unit_id: str, seen: frozenset[str]) -> str:
+        return tag("li", self.claims.record_link(unit_id) + self.subtree(unit_id, seen | {unit_id}))
+
+    def subtree(self, unit_id: str, seen: frozenset[str]) -> str:
+        children = [(u, p) for u, p in self.kb.children_of.get(unit_id, ()) if u.id not in seen]
+        if not children:
+            return ""
+        return tag("ul", "".join(
+            tag("li", self.claims.record_link(u.id) + self.claims.markers(p.claim) + self.subtree(u.id, seen | {u.id}))
+            for u, p in children))

@@ -1,0 +1,227 @@
+"""Entity pages (person, unit, event, discrepancy) as Markdown with HTML blocks.
+
+Headings are Markdown (so they reach the table of contents and search);
+everything else is HTML built from escaped strings. A page's source text is
+never YAML: the hook gives MkDocs only a macro call with the record's id.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .html import Linker, esc, md_text, tag
+from .model import Discrepancy, Event, KnowledgeBase, Person, Unit
+from .render_claims import ClaimRenderer
+
+EVENT_KIND_LABELS = {
+    "reorganization": "Reorganization", "formation": "Formation", "appointment": "Appointment",
+    "departure": "Departure", "hire": "Hire", "statement": "Statement", "announcement": "Announcement",
+}
+
+
+def _dl(rows: list[tuple[str, str]]) -> str:
+    return tag("dl", "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v), class_="kb-summary")
+
+
+def _section(title: str, body: str) -> str:
+    return f"\n## {title}\n\n{body}\n" if body else ""
+
+
+def _date_html(date) -> str:
+    if date is None:
+        return ""
+    return tag("time", esc(date.human()), datetime=date.iso(), title=f"precision: {date.precision}")
+
+
+def _span(start, end, status) -> str:
+    parts = []
+    if start:
+        parts.append(f"from {_date_html(start)}")
+    if end:
+        parts.append(f"until {_date_html(end)}")
+    if status == "announced":
+        parts.append("announced, not yet begun")
+    elif status == "former":
+        parts.append("former")
+    return f' <span class="kb-when">({", ".join(parts)})</span>' if parts else ""
+
+
+class PageRenderer:
+    def __init__(self, kb: KnowledgeBase, page_url: str, directory_urls: bool = True):
+        self.kb = kb
+        self.link = Linker(page_url, directory_urls)
+        self.claims = ClaimRenderer(kb, self.link)
+
+    # -- shared sections --------------------------------------------------
+
+    def names(self, record) -> str:
+        if not record.other_names:
+            return ""
+        return tag("ul", "".join(
+            self.claims.item(n.claim, body=f"Also named <strong>{esc(n.name)}</strong>") for n in record.other_names),
+            class_="kb-claims")
+
+    def statements(self, record) -> str:
+        return self.claims.items(record.statements) if record.statements else ""
+
+    def mentioned_in(self, record_id: str) -> str:
+        claims = [c for c in self.kb.claims if record_id in c.mentions and c.subject != record_id]
+        if not claims:
+            return ""
+        return tag("ul", "".join(self.claims.foreign_item(c) for c in claims), class_="kb-claims")
+
+    def events_list(self, record_id: str) -> str:
+        events = self.kb.events_of.get(record_id, ())
+        return self.event_rows(events) if events else ""
+
+    def event_rows(self, events) -> str:
+        rows = []
+        for event in events:
+            rows.append(tag("li", f"{self.when_short(event)} {self.claims.record_link(event.id)} "
+                                  f'<span class="kb-kind">{esc(EVENT_KIND_LABELS.get(event.kind, event.kind))}</span>'))
+        return tag("ul", "".join(rows), class_="kb-events")
+
+    def when_short(self, event: Event) -> str:
+        if event.date:
+            return _date_html(event.date)
+        when = event.when
+        if when and when.event:
+            phrase = esc(when.phrase) if when.phrase else esc(when.relation or "")
+            return (f'<span class="kb-undated">undated: {phrase} ({esc(when.relation or "")} '
+                    f"{self.claims.record_link(when.event)})</span>")
+        return '<span class="kb-undated">undated</span>'
+
+    def links_here(self, record_id: str) -> str:
+        ids = [i for i in self.kb.links_to.get(record_id, ()) if self.kb.get(i) and
+               self.kb.get(i).record_kind != "source"]
+        if not ids:
+            return ""
+        return tag("ul", "".join(tag("li", self.claims.record_link(i) +
+                                     f' <span class="kb-kind">{esc(self.kb.get(i).record_kind)}</span>')
+                                 for i in ids), class_="kb-links-here")
+
+    def discrepancies(self, record_id: str) -> str:
+        found = self.kb.discrepancies_of.get(record_id, ())
+        return "".join(self.discrepancy_block(d, heading_level=3) for d in found)
+
+    def discrepancy_block(self, discrepancy: Discrepancy, heading_level: int = 3, link_title: bool = True) -> str:
+        title = self.claims.record_link(discrepancy.id) if link_title else esc(discrepancy.question)
+        accounts = "".join(
+            tag("div",
+                f'<p class="kb-account-source">{self.claims.record_link(a.source)}</p>'
+                f'<p class="kb-account-answer">{esc(a.answer)}{self.claims.markers(a.claim)}</p>'
+                + ("" if a.claim.cite else '<p class="kb-account-none">No passage to quote: the source is silent '
+                                           "on this.</p>"),
+                class_="kb-account", id=None if link_title else a.claim.id)
+            for a in discrepancy.accounts)
+        status = tag("span", esc(discrepancy.status), class_=f"kb-status kb-status-{discrepancy.status}")
+        note = tag("p", f'<span class="kb-badge kb-badge-editorial">Editorial note</span> {esc(discrepancy.note)}',
+                   class_="kb-editorial")
+        return tag("div", f"<h{heading_level}>{title} {status}</h{heading_level}>"
+                          + tag("div", accounts, class_="kb-accounts") + note, class_="kb-discrepancy")
+
+    def jsonld(self, record_id: str, data: dict | None) -> str:
+        if not data:
+            return ""
+        # "</" would end the script element early: JSON allows "<\/".
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+        return f'\n<script type="application/ld+json">{text}</script>\n'
+
+    # -- pages -----------------------------------------------------------
+
+    def person(self, person: Person, jsonld: dict | None = None) -> str:
+        current = [r for r in person.roles if r.status != "former"]
+        past = [r for r in person.roles if r.status == "former"]
+        summary = _dl([
+            ("Name", esc(person.name) + self.claims.markers(person.name_claim)),
+            ("Other names", ", ".join(esc(n.name) for n in person.other_names)),
+            ("Roles", "<br>".join(self.role_short(r) for r in current)),
+            ("Past roles", "<br>".join(self.role_short(r) for r in past)),
+        ])
+        roles = tag("ul", "".join(self.claims.item(r.claim, body=self.role_long(r)) for r in person.roles),
+                    class_="kb-claims") if person.roles else ""
+        return (f"# {md_text(person.name)}\n\n{summary}\n"
+                + _section("Names", self.names(person))
+                + _section("Roles", roles)
+                + _section("Statements", self.statements(person))
+                + _section("Where the sources disagree", self.discrepancies(person.id))
+                + _section("Mentioned in", self.mentioned_in(person.id))
+                + _section("Events", self.events_list(person.id))
+                + _section("What links here", self.links_here(person.id))
+                + self.jsonld(person.id, jsonld))
+
+    def role_short(self, role) -> str:
+        unit = f", {self.claims.record_link(role.unit)}" if role.unit else ""
+        return f"{esc(role.role)}{unit}{_span(role.start, role.end, role.status)}"
+
+    def role_long(self, role) -> str:
+        unit = f" — {self.claims.record_link(role.unit)}" if role.unit else ""
+        return f"<strong>{esc(role.role)}</strong>{unit}{_span(role.start, role.end, role.status)}"
+
+    def unit(self, unit: Unit, jsonld: dict | None = None) -> str:
+        children = self.kb.children_of.get(unit.id, ())
+        people = self.kb.roles_in_unit.get(unit.id, ())
+        summary = _dl([
+            ("Name", esc(unit.name) + self.claims.markers(unit.name_claim)),
+            ("Other names", ", ".join(esc(n.name) for n in unit.other_names)),
+            ("Kind", esc(unit.kind.replace("-", " "))),
+            ("Part of", "<br>".join(self.claims.record_link(p.unit) + _span(p.start, p.end, p.status)
+                                    for p in unit.parents)),
+            ("Parts", ", ".join(self.claims.record_link(u.id) for u, _ in children)),
+            ("People", "<br>".join(f"{self.claims.record_link(p.id)}: {esc(r.role)}" for p, r in people)),
+        ])
+        parents = tag("ul", "".join(
+            self.claims.item(p.claim, body=f"Part of {self.claims.record_link(p.unit)}{_span(p.start, p.end, p.status)}")
+            for p in unit.parents), class_="kb-claims") if unit.parents else ""
+        members = tag("ul", "".join(
+            self.claims.item(r.claim, body=f"{self.claims.record_link(p.id)}: {self.role_long(r)}", anchor=False)
+            for p, r in people), class_="kb-claims") if people else ""
+        return (f"# {md_text(unit.name)}\n\n{summary}\n"
+                + _section("Names", self.names(unit))
+                + _section("Part of", parents)
+                + _section("People", members)
+                + _section("Statements", self.statements(unit))
+                + _section("Where the sources disagree", self.discrepancies(unit.id))
+                + _section("Mentioned in", self.mentioned_in(unit.id))
+                + _section("Events", self.events_list(unit.id))
+                + _section("What links here", self.links_here(unit.id))
+                + self.jsonld(unit.id, jsonld))
+
+    def event(self, event: Event, jsonld: dict | None = None) -> str:
+        def unit_list(ids):
+            return ", ".join(self.claims.record_link(i) for i in ids)
+
+        summary = _dl([
+            ("Kind", esc(EVENT_KIND_LABELS.get(event.kind, event.kind))),
+            ("When", self.when_short(event)),
+            ("Before", unit_list(event.original_units)),
+            ("After", unit_list(event.resulting_units)),
+            ("People", ", ".join(self.claims.record_link(i) for i in event.people)),
+        ])
+        body = tag("ul", self.claims.item(event.event_claim), class_="kb-claims")
+        when = ""
+        if event.when:
+            w = event.when
+            text = []
+            if w.date:
+                text.append(f"Dated {_date_html(w.date)}")
+            if w.event:
+                phrase = f"“{esc(w.phrase)}”: " if w.phrase else ""
+                text.append(f"{phrase}{esc(w.relation or 'related to')} {self.claims.record_link(w.event)}")
+            elif w.phrase:
+                text.append(f"“{esc(w.phrase)}”")
+            when = tag("ul", self.claims.item(w.claim, body="; ".join(text) or "Time as stated"), class_="kb-claims")
+        return (f"# {md_text(event.title)}\n\n{summary}\n"
+                + _section("What happened", body)
+                + _section("When", when)
+                + _section("Statements", self.statements(event))
+                + _section("Where the sources disagree", self.discrepancies(event.id))
+                + _section("Mentioned in", self.mentioned_in(event.id))
+                + _section("What links here", self.links_here(event.id))
+                + self.jsonld(event.id, jsonld))
+
+    def discrepancy(self, discrepancy: Discrepancy) -> str:
+        subjects = ", ".join(self.claims.record_link(s) for s in discrepancy.subjects)
+        summary = _dl([("Status", esc(discrepancy.status)), ("Concerns", subjects)])
+        return (f"# {md_text(discrepancy.question)}\n\n{summary}\n\n"
+                + self.discrepancy_block(discrepancy, heading_level=2, link_title=False) + "\n")
