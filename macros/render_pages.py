@@ -132,23 +132,28 @@ class PageRenderer:
     def person(self, person: Person, jsonld: dict | None = None) -> str:
         current = [r for r in person.roles if r.status != "former"]
         past = [r for r in person.roles if r.status == "former"]
-        summary = _dl([
+        # Sections are rendered top to bottom so citation numbers run in page order.
+        parts = [f"# {md_text(person.name)}\n\n", _dl([
             ("Name", esc(person.name) + self.claims.markers(person.name_claim)),
             ("Other names", ", ".join(esc(n.name) for n in person.other_names)),
             ("Roles", "<br>".join(self.role_short(r) for r in current)),
             ("Past roles", "<br>".join(self.role_short(r) for r in past)),
-        ])
-        roles = tag("ul", "".join(self.claims.item(r.claim, body=self.role_long(r)) for r in person.roles),
-                    class_="kb-claims") if person.roles else ""
-        return (f"# {md_text(person.name)}\n\n{summary}\n"
-                + _section("Names", self.names(person))
-                + _section("Roles", roles)
-                + _section("Statements", self.statements(person))
-                + _section("Where the sources disagree", self.discrepancies(person.id))
-                + _section("Mentioned in", self.mentioned_in(person.id))
-                + _section("Events", self.events_list(person.id))
-                + _section("What links here", self.links_here(person.id))
-                + self.jsonld(person.id, jsonld))
+        ]), "\n"]
+        parts.append(_section("Names", self.names(person)))
+        if person.roles:
+            parts.append(_section("Roles", tag("ul", "".join(
+                self.claims.item(r.claim, body=self.role_long(r)) for r in person.roles), class_="kb-claims")))
+        parts.append(self.common_sections(person))
+        parts.append(_section("Events", self.events_list(person.id)))
+        parts.append(_section("What links here", self.links_here(person.id)))
+        parts.append(self.jsonld(person.id, jsonld))
+        return "".join(parts)
+
+    def common_sections(self, record) -> str:
+        parts = [_section("Statements", self.statements(record))]
+        parts.append(_section("Where the sources disagree", self.discrepancies(record.id)))
+        parts.append(_section("Mentioned in", self.mentioned_in(record.id)))
+        return "".join(parts)
 
     def role_short(self, role) -> str:
         unit = f", {self.claims.record_link(role.unit)}" if role.unit else ""
@@ -161,7 +166,7 @@ class PageRenderer:
     def unit(self, unit: Unit, jsonld: dict | None = None) -> str:
         children = self.kb.children_of.get(unit.id, ())
         people = self.kb.roles_in_unit.get(unit.id, ())
-        summary = _dl([
+        parts = [f"# {md_text(unit.name)}\n\n", _dl([
             ("Name", esc(unit.name) + self.claims.markers(unit.name_claim)),
             ("Other names", ", ".join(esc(n.name) for n in unit.other_names)),
             ("Kind", esc(unit.kind.replace("-", " "))),
@@ -169,56 +174,53 @@ class PageRenderer:
                                     for p in unit.parents)),
             ("Parts", ", ".join(self.claims.record_link(u.id) for u, _ in children)),
             ("People", "<br>".join(f"{self.claims.record_link(p.id)}: {esc(r.role)}" for p, r in people)),
-        ])
-        parents = tag("ul", "".join(
-            self.claims.item(p.claim, body=f"Part of {self.claims.record_link(p.unit)}{_span(p.start, p.end, p.status)}")
-            for p in unit.parents), class_="kb-claims") if unit.parents else ""
-        members = tag("ul", "".join(
-            self.claims.item(r.claim, body=f"{self.claims.record_link(p.id)}: {self.role_long(r)}", anchor=False)
-            for p, r in people), class_="kb-claims") if people else ""
-        return (f"# {md_text(unit.name)}\n\n{summary}\n"
-                + _section("Names", self.names(unit))
-                + _section("Part of", parents)
-                + _section("People", members)
-                + _section("Statements", self.statements(unit))
-                + _section("Where the sources disagree", self.discrepancies(unit.id))
-                + _section("Mentioned in", self.mentioned_in(unit.id))
-                + _section("Events", self.events_list(unit.id))
-                + _section("What links here", self.links_here(unit.id))
-                + self.jsonld(unit.id, jsonld))
+        ]), "\n"]
+        parts.append(_section("Names", self.names(unit)))
+        if unit.parents:
+            parts.append(_section("Part of", tag("ul", "".join(
+                self.claims.item(p.claim, body=f"Part of {self.claims.record_link(p.unit)}"
+                                               f"{_span(p.start, p.end, p.status)}")
+                for p in unit.parents), class_="kb-claims")))
+        if people:
+            parts.append(_section("People", tag("ul", "".join(
+                self.claims.item(r.claim, body=f"{self.claims.record_link(p.id)}: {self.role_long(r)}", anchor=False)
+                for p, r in people), class_="kb-claims")))
+        parts.append(self.common_sections(unit))
+        parts.append(_section("Events", self.events_list(unit.id)))
+        parts.append(_section("What links here", self.links_here(unit.id)))
+        parts.append(self.jsonld(unit.id, jsonld))
+        return "".join(parts)
 
     def event(self, event: Event, jsonld: dict | None = None) -> str:
         def unit_list(ids):
             return ", ".join(self.claims.record_link(i) for i in ids)
 
-        summary = _dl([
+        parts = [f"# {md_text(event.title)}\n\n", _dl([
             ("Kind", esc(EVENT_KIND_LABELS.get(event.kind, event.kind))),
             ("When", self.when_short(event)),
             ("Before", unit_list(event.original_units)),
             ("After", unit_list(event.resulting_units)),
             ("People", ", ".join(self.claims.record_link(i) for i in event.people)),
-        ])
-        body = tag("ul", self.claims.item(event.event_claim), class_="kb-claims")
-        when = ""
+        ]), "\n"]
+        parts.append(_section("What happened", tag("ul", self.claims.item(event.event_claim), class_="kb-claims")))
         if event.when:
-            w = event.when
-            text = []
-            if w.date:
-                text.append(f"Dated {_date_html(w.date)}")
-            if w.event:
-                phrase = f"“{esc(w.phrase)}”: " if w.phrase else ""
-                text.append(f"{phrase}{esc(w.relation or 'related to')} {self.claims.record_link(w.event)}")
-            elif w.phrase:
-                text.append(f"“{esc(w.phrase)}”")
-            when = tag("ul", self.claims.item(w.claim, body="; ".join(text) or "Time as stated"), class_="kb-claims")
-        return (f"# {md_text(event.title)}\n\n{summary}\n"
-                + _section("What happened", body)
-                + _section("When", when)
-                + _section("Statements", self.statements(event))
-                + _section("Where the sources disagree", self.discrepancies(event.id))
-                + _section("Mentioned in", self.mentioned_in(event.id))
-                + _section("What links here", self.links_here(event.id))
-                + self.jsonld(event.id, jsonld))
+            parts.append(_section("When", tag("ul", self.claims.item(event.when.claim, body=self.when_long(event.when)),
+                                              class_="kb-claims")))
+        parts.append(self.common_sections(event))
+        parts.append(_section("What links here", self.links_here(event.id)))
+        parts.append(self.jsonld(event.id, jsonld))
+        return "".join(parts)
+
+    def when_long(self, when) -> str:
+        text = []
+        if when.date:
+            text.append(f"Dated {_date_html(when.date)}")
+        if when.event:
+            phrase = f"“{esc(when.phrase)}”: " if when.phrase else ""
+            text.append(f"{phrase}{esc(when.relation or 'related to')} {self.claims.record_link(when.event)}")
+        elif when.phrase:
+            text.append(f"“{esc(when.phrase)}”")
+        return "; ".join(text) or "Time as stated"
 
     def discrepancy(self, discrepancy: Discrepancy) -> str:
         subjects = ", ".join(self.claims.record_link(s) for s in discrepancy.subjects)
