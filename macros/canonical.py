@@ -22,6 +22,9 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False):
         return super().increase_indent(flow, False)  # indent lists under their key
 
+    def ignore_aliases(self, data) -> bool:
+        return True  # records never hold anchors or aliases, even where a value repeats
+
     def choose_scalar_style(self):
         style = super().choose_scalar_style()
         return '"' if style == "'" else style  # one quoting style: double quotes

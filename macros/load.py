@@ -157,7 +157,10 @@ class _Builder:
 
     def claim(self, path: tuple, field_name: str, text: str, default_id: str, cite_key: str = "cite",
               item: dict | None = None) -> Claim:
-        item = item if item is not None else _get(self.data, path) if path else self.data
+        if item is None:
+            # A record-level claim (its name, the event itself) takes only the record's cite:
+            # the record's own id and kind (division, reorganization...) are not the claim's.
+            item = _get(self.data, path) if path else {cite_key: self.data.get(cite_key, [])}
         claim_id = item.get("id") or default_id
         if claim_id in self.claim_ids:
             if item.get("id"):

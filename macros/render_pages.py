@@ -7,8 +7,7 @@ never YAML: the hook gives MkDocs only a macro call with the record's id.
 
 from __future__ import annotations
 
-import json
-
+from .export import jsonld_script
 from .html import Linker, esc, md_text, tag
 from .model import Discrepancy, Event, KnowledgeBase, Person, Unit
 from .render_claims import ClaimRenderer
@@ -121,11 +120,7 @@ class PageRenderer:
                           + tag("div", accounts, class_="kb-accounts") + note, class_="kb-discrepancy")
 
     def jsonld(self, record_id: str, data: dict | None) -> str:
-        if not data:
-            return ""
-        # "</" would end the script element early: JSON allows "<\/".
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-        return f'\n<script type="application/ld+json">{text}</script>\n'
+        return f"\n{jsonld_script(data)}\n" if data else ""
 
     # -- pages -----------------------------------------------------------
 
@@ -134,7 +129,7 @@ class PageRenderer:
         past = [r for r in person.roles if r.status == "former"]
         # Sections are rendered top to bottom so citation numbers run in page order.
         parts = [f"# {md_text(person.name)}\n\n", _dl([
-            ("Name", esc(person.name) + self.claims.markers(person.name_claim)),
+            ("Name", tag("span", esc(person.name) + self.claims.markers(person.name_claim), id=person.name_claim.id)),
             ("Other names", ", ".join(esc(n.name) for n in person.other_names)),
             ("Roles", "<br>".join(self.role_short(r) for r in current)),
             ("Past roles", "<br>".join(self.role_short(r) for r in past)),
@@ -167,7 +162,7 @@ class PageRenderer:
         children = self.kb.children_of.get(unit.id, ())
         people = self.kb.roles_in_unit.get(unit.id, ())
         parts = [f"# {md_text(unit.name)}\n\n", _dl([
-            ("Name", esc(unit.name) + self.claims.markers(unit.name_claim)),
+            ("Name", tag("span", esc(unit.name) + self.claims.markers(unit.name_claim), id=unit.name_claim.id)),
             ("Other names", ", ".join(esc(n.name) for n in unit.other_names)),
             ("Kind", esc(unit.kind.replace("-", " "))),
             ("Part of", "<br>".join(self.claims.record_link(p.unit) + _span(p.start, p.end, p.status)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
         if path and path[-1] in _DATE_FIELDS and "string" in expected:
             names = "a date written as text (YYYY, YYYY-MM or YYYY-MM-DD)"
         found = _describe(error.instance)
-        hint = _type_hint(path, error.instance, expected)
+        hint = _type_hint(path, error.instance, expected) or _default_type_hint(error.instance, names)
         return [Problem(doc.path, line, col, "wrong-type", f"{where or 'the record'} must be {names}, found {found}", hint)]
     if validator == "enum":
         options = schema.get("enum", [])
@@ -109,6 +110,11 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
         hint = schema.get("description") or f"it must match {pattern}"
         if is_id and not schema.get("description"):
             hint = "lower-case words joined by hyphens, e.g. eddie-wu"
+        if isinstance(error.instance, str) and _PLACEHOLDER.fullmatch(error.instance):
+            # Left as written by `kb new`: say so rather than only that its form is wrong.
+            return [Problem(doc.path, line, col, "bad-id" if is_id else "bad-value",
+                            f"{where} is still the template's placeholder '{error.instance}'",
+                            f"fill it in: {hint}")]
         return [Problem(doc.path, line, col, "bad-id" if is_id else "bad-value",
                         f"{where} '{error.instance}' has the wrong form", hint)]
     if validator in ("minLength", "minItems"):
@@ -126,8 +132,20 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
         return [Problem(doc.path, line, col, "wrong-type" if not isinstance(error.instance, str) else "bad-date",
                         f"{where} must be a date (YYYY, YYYY-MM or YYYY-MM-DD) or null, found {_describe(error.instance)}",
                         'write the date in quotes, e.g. "2026-06-08", or null when unknown')]
-    return [Problem(doc.path, line, col, "bad-value", f"{where}: {error.message}", "")]
+    return [Problem(doc.path, line, col, "bad-value", f"{where}: {error.message}",
+                    "see the record format in data/schemas/ (editors with YAML support show it as you type)")]
 
+
+def _default_type_hint(value, names: str) -> str:
+    if value is None:
+        return "fill it in (a key with nothing after it is null), or remove the field if it is optional"
+    if isinstance(value, (list, dict)) and names.startswith("a text"):
+        return "write the text on the same line as its key; quote it if it starts with - [ { or contains ': '"
+    return f"write {names} here"
+
+
+# The capitalized placeholders of `kb new`'s templates: SOURCE-ID, YYYY-MM-DD...
+_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)+")
 
 _TYPE_NAMES = {"string": "a text", "array": "a list", "object": "a mapping", "boolean": "true or false",
                "null": "null", "integer": "a whole number", "number": "a number"}

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from macros import canonical
 from macros.load import slug
+from macros.export import export_files
 from macros.model import FOLDERS
+from macros.site import LOCAL_SITE_URL
 from macros.validate import validate
 
 PROG = "python -m scripts.kb"
@@ -55,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true", help="print the diff only; exit 1 if anything would change")
     fmt.add_argument("paths", nargs="*", type=Path, help="files to format (default: every record)")
 
+    export = commands.add_parser("export", formatter_class=_formatter, help="write the data exports to a folder",
+                                 description="Validate, then write the exports the site publishes (JSON and its "
+                                             "schema, CSV, JSON-LD, Popolo, Atom) into a folder, at the same "
+                                             "relative paths. Nothing is written if the data has problems.")
+    export.add_argument("--out", type=Path, default=Path("exports"), help="the folder to write (default: exports)")
+    export.add_argument("--base-url", default=None,
+                        help="the site's address, ending in / (default: $SITE_URL, else the local preview address)")
+
     commands.add_parser("stats", formatter_class=_formatter, help="count records, claims, citations and coverage",
                         description="Print counts of records by kind, claims by kind, citations, and per source the "
                                     "sentences used by claims, marked as carrying no claim, and unaccounted.")
@@ -72,7 +82,8 @@ def help_text(command: str | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"validate": cmd_validate, "new": cmd_new, "fmt": cmd_fmt, "stats": cmd_stats}[args.command]
+    handler = {"validate": cmd_validate, "new": cmd_new, "fmt": cmd_fmt, "stats": cmd_stats,
+               "export": cmd_export}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:  # e.g. piped into head
@@ -132,6 +143,30 @@ def cmd_fmt(args) -> int:
     if args.check and changed:
         print(f"{changed} file(s) are not in canonical form: run `make fmt`")
     return 1 if (args.check and changed) or unparsable else 0
+
+
+def cmd_export(args) -> int:
+    report = validate(args.data, Path.cwd())
+    if report.problems:
+        for problem in report.problems:
+            print(problem.as_text())
+        print(report.summary())
+        print("nothing exported: fix the problems above first")
+        return 1
+    base_url = args.base_url or os.environ.get("SITE_URL") or LOCAL_SITE_URL
+    if not base_url.endswith("/"):
+        base_url += "/"
+    try:
+        files = export_files(report.kb, base_url)
+    except ValueError as error:  # e.g. a base URL that is not absolute http(s)
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for relative_path, content in files.items():
+        target = args.out / relative_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        print(f"wrote {target.as_posix()} ({len(content):,} bytes)")
+    return 0
 
 
 def cmd_stats(args) -> int:

@@ -1,0 +1,84 @@
+"""The downloads: the knowledge base as JSON, CSV, JSON-LD, Popolo and Atom.
+
+Pure functions of the loaded knowledge base and the site's root URL: no
+MkDocs, no clock, no network. The same data and base URL give the same bytes
+(keys sorted, records in id order, claims as written, dates from the data).
+
+- `export_files(kb, base_url)` -> {relative path: bytes} for every download:
+
+  | path                              | format (see its module)                    |
+  |-----------------------------------|--------------------------------------------|
+  | data/knowledge-base.json          | everything, claims and citations (export_json) |
+  | data/knowledge-base.schema.json   | its JSON Schema, Draft 2020-12 (served verbatim from data/schemas/export/) |
+  | data/claims.csv                   | one row per citation (export_csv)          |
+  | data/knowledge-base.jsonld        | schema.org + W3C ORG + PROV (export_jsonld) |
+  | data/popolo.json                  | Popolo persons, organizations, memberships, events (export_popolo) |
+  | feed.xml                          | Atom 1.0 feed of the events (export_atom)  |
+
+- `entity_jsonld(kb, record_id, base_url)` -> the JSON-LD of one person,
+  unit, event, source (or discrepancy), with the same @ids, types and terms
+  as the dump; `jsonld_script(data)` serializes it for a
+  <script type="application/ld+json"> element (`<`, `>` and `&` escaped, so
+  text from the data cannot close the element).
+
+`base_url` is the absolute URL of the site's root, ending in '/': page URLs
+are base_url + 'people/<id>/' and so on, a claim's anchor is its id on its
+subject's page, a quoted passage's anchor is `quotes.quote_anchor` on its
+source's page.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from .export_atom import DEFAULT_TITLE, atom_feed
+from .export_common import Urls, check_base_url, dump_json
+from .export_csv import claims_csv
+from .export_json import knowledge_base_bytes
+from .export_jsonld import JSONLD_PATH, JsonLd
+from .export_popolo import popolo
+from .model import KnowledgeBase
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schemas" / "export" / "knowledge-base.schema.json"
+
+JSON_PATH = "data/knowledge-base.json"
+SCHEMA_PATH = "data/knowledge-base.schema.json"
+CSV_PATH = "data/claims.csv"
+POPOLO_PATH = "data/popolo.json"
+FEED_PATH = "feed.xml"
+EXPORT_PATHS = (JSON_PATH, SCHEMA_PATH, CSV_PATH, JSONLD_PATH, POPOLO_PATH, FEED_PATH)
+
+
+@lru_cache(maxsize=None)
+def schema_bytes(path: Path = SCHEMA_FILE) -> bytes:
+    """The JSON Schema of knowledge-base.json, as stored in the repository."""
+    return path.read_bytes()
+
+
+def export_files(kb: KnowledgeBase, base_url: str, *, feed_title: str = DEFAULT_TITLE) -> dict[str, bytes]:
+    """Every download: relative path (from the site's root) -> its bytes."""
+    urls = Urls(kb, check_base_url(base_url))
+    return {
+        JSON_PATH: knowledge_base_bytes(kb, urls),
+        SCHEMA_PATH: schema_bytes(),
+        CSV_PATH: claims_csv(kb, urls),
+        JSONLD_PATH: dump_json(JsonLd(kb, urls).dump()),
+        POPOLO_PATH: dump_json(popolo(kb, urls)),
+        FEED_PATH: atom_feed(kb, urls, feed_title),
+    }
+
+
+def entity_jsonld(kb: KnowledgeBase, record_id: str, base_url: str) -> dict:
+    """The JSON-LD of one record's page: the record, its claims, their quoted
+    passages, and a named stub for each record they refer to. KeyError if
+    there is no such record."""
+    return JsonLd(kb, Urls(kb, check_base_url(base_url))).entity(record_id)
+
+
+def jsonld_script(data: dict) -> str:
+    """JSON text safe inside <script type="application/ld+json">: deterministic,
+    with <, > and & written as JSON escapes."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,344 @@
+"""knowledge-base.jsonld and each entity page's JSON-LD: the knowledge base as linked data.
+
+The mapping, schema.org first, the W3C Organization Ontology (org:) where
+schema.org has no term, PROV for provenance, and a handful of our own terms
+(kb:) where neither has one. The @context is inline (no remote context: no
+network at build or view time); it sets schema.org as the default vocabulary
+(`http://schema.org/`, the IRIs schema.org's own context gives), so a bare
+term such as `name` is schema:name.
+
+Identifiers: every record's @id is its page on the site (`people/<id>/`,
+`units/<id>/`, `events/<id>/`, `sources/<id>/`, `discrepancies/<id>/`), every
+claim's @id is its anchor on its subject's page, and every quoted passage's
+@id is its anchor on its source's page. So each IRI leads to a page that shows
+it, and the JSON-LD embedded in an entity page uses the same @ids, types and
+terms as the dump.
+
+- Person -> schema:Person with name and alternateName.
+- Role -> a node typed schema:OrganizationRole (and org:Membership when the
+  role names a unit), reached by the person's schema:memberOf, following
+  schema.org's role pattern: roleName, startDate, endDate, schema:memberOf
+  the unit; as an org:Membership also org:member (the person) and
+  org:organization (the unit). kb:status says current, former or announced.
+- Unit -> schema:Organization and an org: class: org:FormalOrganization for a
+  company, org:OrganizationalUnit for a unit inside one, org:Organization for
+  an external organization; kb:kind keeps the data's kind. A parent is both
+  schema:parentOrganization and org:subOrganizationOf.
+- Event -> schema:Event with name, description (its summary) and startDate
+  when a date is known; an event with units going in or coming out is also an
+  org:ChangeEvent with org:originalOrganization and org:resultingOrganization.
+  The people it involves are its schema:about. A relative time is kb:before,
+  kb:after or kb:sameTimeAs another event, with the source's words as
+  kb:timePhrase.
+- Source -> schema:NewsArticle (schema:AnalysisNewsArticle for an analysis,
+  schema:Article for a press release or interview, schema:DigitalDocument
+  for a filing, schema:CreativeWork otherwise), with its headline (only when
+  the title is the article's own: an editorial title is `name` with
+  kb:titleIsEditorial true), url (where it was published), publisher, author
+  and datePublished when known. Unknowns are left out, never invented.
+- Discrepancy -> schema:Question (name, about its subjects, kb:status, the
+  editorial kb:editorialNote), whose schema:suggestedAnswer are the claims of
+  its accounts (each also a schema:Answer citing its own source).
+- Claim -> schema:Claim: text, about (its subject), mentions, kb:kind
+  (reported, attributed or analysis: analysis is never fact), kb:field, author
+  (the person or unit who said it, or a node named as the source words it),
+  schema:citation (the source articles) and prov:wasDerivedFrom (the quoted
+  passages: schema:Quotation nodes with the verbatim text, schema:isPartOf
+  their article). A claim that supports one structured statement (a name, an
+  other name, a role, a parent, a date or a relative time) is also that
+  statement, reified: rdf:Statement with rdf:subject, rdf:predicate and
+  rdf:object; a parent relation's dates and status sit on that statement.
+
+Dates are typed literals whose datatype keeps the precision: xsd:gYear,
+xsd:gYearMonth or xsd:date. The kb: terms are described (rdfs:label and
+rdfs:comment) in the dump itself, whose URL is their namespace.
+"""
+
+from __future__ import annotations
+
+from .dates import PartialDate
+from .export_common import Urls, unique
+from .model import Claim, Discrepancy, Event, KnowledgeBase, Person, Source, Unit
+
+SCHEMA = "http://schema.org/"
+ORG = "http://www.w3.org/ns/org#"
+PROV = "http://www.w3.org/ns/prov#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+JSONLD_PATH = "data/knowledge-base.jsonld"
+
+SOURCE_TYPES = {"news-report": "NewsArticle", "analysis": "AnalysisNewsArticle", "press-release": "Article",
+                "interview": "Article", "filing": "DigitalDocument"}
+ORG_TYPES = {"company": "org:FormalOrganization", "external-organization": "org:Organization"}
+RELATIONS = {"before": "kb:before", "after": "kb:after", "same-time": "kb:sameTimeAs"}
+DATATYPES = {"year": "xsd:gYear", "month": "xsd:gYearMonth", "day": "xsd:date"}
+
+# Our own terms, where neither schema.org nor org: has one.
+KB_TERMS = {
+    "kind": "The kind given in the data: a claim's kind (reported, attributed, analysis), a unit's, an event's or "
+            "a source's kind.",
+    "field": "The part of its subject a claim supports: name, other_name, role, parent, statement, event, when "
+             "or account.",
+    "status": "A role's status (current, former, announced), a parent relation's (current, former) or a "
+              "discrepancy's (open, resolved).",
+    "titleIsEditorial": "true when the source has no headline and its name was written by the editors.",
+    "editorialNote": "Editorial text: never a sourced claim.",
+    "timePhrase": "The source's own words for when an event happened.",
+    "before": "The event happened before that event, as a source says.",
+    "after": "The event happened after that event, as a source says.",
+    "sameTimeAs": "The event happened at the same time as that event, as a source says.",
+}
+
+
+def context(urls: Urls) -> dict:
+    return {
+        "@vocab": SCHEMA,
+        "schema": SCHEMA,
+        "org": ORG,
+        "prov": PROV,
+        "rdf": RDF,
+        "rdfs": RDFS,
+        "xsd": XSD,
+        "kb": urls.export(JSONLD_PATH) + "#",
+    }
+
+
+def ref(iri: str) -> dict:
+    return {"@id": iri}
+
+
+def typed_date(date: PartialDate) -> dict:
+    return {"@value": date.iso(), "@type": DATATYPES[date.precision]}
+
+
+def _put(node: dict, key: str, values: list) -> None:
+    """Set a multi-valued property only when there is something to say."""
+    if values:
+        node[key] = values
+
+
+class JsonLd:
+    """Builds the nodes; the dump and each entity page use the same builders."""
+
+    def __init__(self, kb: KnowledgeBase, urls: Urls):
+        self.kb = kb
+        self.urls = urls
+
+    # -- records -----------------------------------------------------------
+
+    def record_type(self, record_id: str) -> list[str]:
+        record = self.kb.records[record_id]
+        if isinstance(record, Person):
+            return ["Person"]
+        if isinstance(record, Unit):
+            return ["Organization", ORG_TYPES.get(record.kind, "org:OrganizationalUnit")]
+        if isinstance(record, Event):
+            return ["Event", "org:ChangeEvent"] if record.original_units or record.resulting_units else ["Event"]
+        if isinstance(record, Source):
+            return [SOURCE_TYPES.get(record.kind, "CreativeWork")]
+        return ["Question"]
+
+    def record_node(self, record_id: str) -> dict:
+        record = self.kb.records[record_id]
+        node = {"@id": self.urls.page(record_id), "@type": self.record_type(record_id), "name": record.name,
+                "url": ref(self.urls.page(record_id))}
+        if isinstance(record, Person):
+            _put(node, "alternateName", [n.name for n in record.other_names])
+            _put(node, "memberOf", [self.role_node(record, i) for i in range(len(record.roles))])
+        elif isinstance(record, Unit):
+            node["kb:kind"] = record.kind
+            _put(node, "alternateName", [n.name for n in record.other_names])
+            parents = [ref(self.urls.page(p)) for p in unique(p.unit for p in record.parents)]
+            _put(node, "parentOrganization", parents)
+            _put(node, "org:subOrganizationOf", parents)
+        elif isinstance(record, Event):
+            node["kb:kind"] = record.kind
+            if record.summary:
+                node["description"] = record.summary
+            when = record.when
+            if when and when.date:
+                node["startDate"] = typed_date(when.date)
+            if when and when.relation in RELATIONS and when.event:
+                node[RELATIONS[when.relation]] = ref(self.urls.page(when.event))
+            if when and when.phrase:
+                node["kb:timePhrase"] = when.phrase
+            _put(node, "about", [ref(self.urls.page(p)) for p in record.people])
+            _put(node, "org:originalOrganization", [ref(self.urls.page(u)) for u in record.original_units])
+            _put(node, "org:resultingOrganization", [ref(self.urls.page(u)) for u in record.resulting_units])
+        elif isinstance(record, Source):
+            node["kb:kind"] = record.kind
+            node["kb:titleIsEditorial"] = record.title_is_editorial
+            if not record.title_is_editorial:
+                node["headline"] = record.title
+            del node["url"]  # the article's own address, when known; the @id is its page here
+            if record.url:
+                node["url"] = ref(record.url)
+            if record.publisher:
+                node["publisher"] = {"@type": "Organization", "name": record.publisher}
+            if record.author:
+                node["author"] = {"name": record.author}
+            if record.published:
+                node["datePublished"] = typed_date(record.published)
+            if record.notes:
+                node["kb:editorialNote"] = record.notes
+        elif isinstance(record, Discrepancy):
+            node["kb:status"] = record.status
+            node["kb:editorialNote"] = record.note
+            _put(node, "about", [ref(self.urls.page(s)) for s in record.subjects])
+            _put(node, "suggestedAnswer", [ref(self.urls.claim(a.claim)) for a in record.accounts])
+        return node
+
+    def role_id(self, person: Person, index: int) -> str:
+        return f"_:role-{person.id}-{person.roles[index].claim.id}"
+
+    def role_node(self, person: Person, index: int) -> dict:
+        role = person.roles[index]
+        node = {"@id": self.role_id(person, index),
+                "@type": ["OrganizationRole", "org:Membership"] if role.unit else ["OrganizationRole"],
+                "roleName": role.role}
+        if role.unit:
+            unit = ref(self.urls.page(role.unit))
+            node.update({"memberOf": unit, "org:member": ref(self.urls.page(person.id)), "org:organization": unit})
+        if role.start:
+            node["startDate"] = typed_date(role.start)
+        if role.end:
+            node["endDate"] = typed_date(role.end)
+        if role.status:
+            node["kb:status"] = role.status
+        return node
+
+    # -- claims ------------------------------------------------------------
+
+    def statement_of(self, claim: Claim) -> dict:
+        """The structured statement a claim supports, reified; {} for free-text claims."""
+        record = self.kb.records[claim.subject]
+        subject = ref(self.urls.page(record.id))
+        if claim.field == "name":
+            return {"rdf:subject": subject, "rdf:predicate": ref("schema:name"), "rdf:object": record.name}
+        if claim.field == "other_name":
+            name = next(n.name for n in record.other_names if n.claim is claim)
+            return {"rdf:subject": subject, "rdf:predicate": ref("schema:alternateName"), "rdf:object": name}
+        if claim.field == "role":
+            index = next(i for i, r in enumerate(record.roles) if r.claim is claim)
+            return {"rdf:subject": subject, "rdf:predicate": ref("schema:memberOf"),
+                    "rdf:object": ref(self.role_id(record, index))}
+        if claim.field == "parent":
+            parent = next(p for p in record.parents if p.claim is claim)
+            out = {"rdf:subject": subject, "rdf:predicate": ref("org:subOrganizationOf"),
+                   "rdf:object": ref(self.urls.page(parent.unit))}
+            if parent.start:
+                out["startDate"] = typed_date(parent.start)
+            if parent.end:
+                out["endDate"] = typed_date(parent.end)
+            if parent.status:
+                out["kb:status"] = parent.status
+            return out
+        if claim.field == "when":
+            when = record.when
+            if when.date:
+                return {"rdf:subject": subject, "rdf:predicate": ref("schema:startDate"),
+                        "rdf:object": typed_date(when.date)}
+            if when.relation in RELATIONS and when.event:
+                return {"rdf:subject": subject, "rdf:predicate": ref(RELATIONS[when.relation]),
+                        "rdf:object": ref(self.urls.page(when.event))}
+        return {}
+
+    def claim_node(self, claim: Claim) -> dict:
+        statement = self.statement_of(claim)
+        types = ["Claim"]
+        if statement:
+            types.append("rdf:Statement")
+        if claim.field == "account":
+            types.append("Answer")
+        node = {"@id": self.urls.claim(claim), "@type": types, "text": claim.text,
+                "about": ref(self.urls.page(claim.subject)), "kb:kind": claim.kind, "kb:field": claim.field}
+        _put(node, "mentions", [ref(self.urls.page(m)) for m in claim.mentions])
+        if claim.said_by:
+            node["author"] = ref(self.urls.page(claim.said_by))
+        elif claim.attribution:
+            node["author"] = {"name": claim.attribution}
+        sources = [c.source for c in claim.cite]
+        if claim.field == "account":
+            record = self.kb.records[claim.subject]
+            sources = [a.source for a in record.accounts if a.claim is claim] + sources
+        _put(node, "citation", [ref(self.urls.page(s)) for s in unique(sources)])
+        _put(node, "prov:wasDerivedFrom", [ref(q) for q in unique(self.urls.quote(c.source, c.quote)
+                                                                   for c in claim.cite)])
+        node.update(statement)
+        return node
+
+    def quotation_nodes(self, claims) -> list[dict]:
+        """One schema:Quotation per quoted passage, in order of first citation."""
+        nodes: dict[str, dict] = {}
+        for claim in claims:
+            for citation in claim.cite:
+                iri = self.urls.quote(citation.source, citation.quote)
+                node = nodes.setdefault(iri, {"@id": iri, "@type": "Quotation", "text": [],
+                                              "isPartOf": ref(self.urls.page(citation.source))})
+                if citation.quote not in node["text"]:
+                    node["text"].append(citation.quote)
+        return list(nodes.values())
+
+    # -- documents ---------------------------------------------------------
+
+    def vocabulary_nodes(self) -> list[dict]:
+        return [{"@id": f"kb:{term}", "@type": "rdf:Property", "rdfs:label": term, "rdfs:comment": comment}
+                for term, comment in KB_TERMS.items()]
+
+    def dump(self) -> dict:
+        kb = self.kb
+        graph = [self.record_node(record_id)
+                 for table in (kb.sources, kb.people, kb.units, kb.events, kb.discrepancies) for record_id in table]
+        graph += [self.claim_node(c) for c in kb.claims]
+        graph += self.quotation_nodes(kb.claims)
+        graph += self.vocabulary_nodes()
+        return {"@context": context(self.urls), "@graph": graph}
+
+    def entity(self, record_id: str) -> dict:
+        """The record, its claims and their quoted passages, with a named stub for every record they refer to."""
+        if record_id not in self.kb.records:
+            raise KeyError(f"no record '{record_id}'")
+        record = self.kb.records[record_id]
+        claims = record.claims
+        graph = [self.record_node(record_id)]
+        graph += [self.claim_node(c) for c in claims]
+        graph += self.quotation_nodes(claims)
+        mentioned = []
+        for node in graph:
+            mentioned.extend(_referenced_pages(node))
+        own = {n["@id"] for n in graph}
+        for iri in unique(mentioned):
+            other = self.record_at(iri)
+            if other and iri not in own:
+                graph.append({"@id": iri, "@type": self.record_type(other), "name": self.kb.name_of(other)})
+        return {"@context": context(self.urls), "@graph": graph}
+
+    def record_at(self, iri: str) -> str | None:
+        """The id of the record whose page is `iri`, or None."""
+        if not iri.startswith(self.urls.base) or not iri.endswith("/"):
+            return None
+        parts = iri[len(self.urls.base):].split("/")
+        if len(parts) != 3 or parts[1] not in self.kb.records:
+            return None
+        return parts[1] if self.urls.page(parts[1]) == iri else None
+
+
+def _referenced_pages(value) -> list[str]:
+    """Every {"@id": ...} reference inside a node (not the node's own @id)."""
+    out: list[str] = []
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if key == "@id":
+                continue
+            if isinstance(child, dict) and set(child) == {"@id"}:
+                out.append(child["@id"])
+            else:
+                out.extend(_referenced_pages(child))
+    elif isinstance(value, list):
+        for child in value:
+            if isinstance(child, dict) and set(child) == {"@id"}:
+                out.append(child["@id"])
+            else:
+                out.extend(_referenced_pages(child))
+    return out

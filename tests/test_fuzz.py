@@ -1,0 +1,244 @@
+"""Fuzzing the validator with Hypothesis: whatever a record file holds,
+`validate` never raises. It ends in success, or in problems that each have a
+path to an existing file, a line and a column >= 1, a known code
+(macros.problems.CODES), a message and a hint.
+
+Inputs: random text, random YAML documents of JSON-like values, and random
+mutations of real record files (from data/ and from the tiny knowledge base
+in tests/fixtures/good/): deleted, duplicated and truncated lines, swapped
+characters, inserted tabs, anchors, aliases, tags, control characters, BOMs,
+CR line ends and invalid bytes, and fields set to random JSON-like values.
+Each example is written into a copy of the tiny knowledge base in a temporary
+folder; nothing in the repository is touched.
+
+Profiles (the environment variable HYPOTHESIS_PROFILE picks one):
+
+- default: a small, derandomized (so deterministic) run of a few seconds,
+  for CI and `make test`;
+- deep: 10,000 examples per test, randomized, for a hunt:
+
+      HYPOTHESIS_PROFILE=deep .venv/bin/python -m pytest tests/test_fuzz.py -n 2
+
+  A failure prints the falsifying example and a `@reproduce_failure` line.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import GOOD_DATA
+from macros.model import FOLDERS
+from macros.problems import CODES
+from macros.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+settings.register_profile("kb-default", max_examples=60, derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("kb-deep", max_examples=10_000, derandomize=False, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+PROFILE = settings.get_profile("kb-deep" if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else "kb-default")
+
+
+# Record files to mutate: the tiny knowledge base's and the real data's.
+def _record_files() -> list[tuple[str, bytes]]:
+    files = []
+    for base in (GOOD_DATA, ROOT / "data"):
+        for folder in FOLDERS.values():
+            for path in sorted((base / folder).glob("*.yml")):
+                files.append((f"{folder}/{path.name}", path.read_bytes()))
+    return files
+
+
+RECORD_FILES = _record_files()
+TARGETS = [f"{folder}/{name}.yml" for folder in FOLDERS.values()
+           for name in ("eddie-wu", "alibaba-group", "token-foundry-division", "fuzzed")]
+
+
+@pytest.fixture(scope="module")
+def workspace():
+    """One copy of the tiny knowledge base for the whole module; each example restores what it changes."""
+    with tempfile.TemporaryDirectory(prefix="kb-fuzz-") as directory:
+        root = Path(directory)
+        shutil.copytree(GOOD_DATA, root / "data")
+        yield root
+
+
+def run(root: Path, files: dict[str, bytes]) -> None:
+    """Write `files` (paths relative to data/) over the copy, validate, check the outcome, restore."""
+    data = root / "data"
+    saved = {rel: (data / rel).read_bytes() if (data / rel).exists() else None for rel in files}
+    try:
+        for rel, content in files.items():
+            (data / rel).parent.mkdir(exist_ok=True)
+            (data / rel).write_bytes(content)
+        report = validate(data, root)
+        for problem in report.problems:
+            assert problem.code in CODES, problem
+            assert problem.line >= 1 and problem.col >= 1, problem
+            assert problem.message and problem.hint, problem
+            assert (root / problem.path).is_file(), problem
+            problem.as_text(), problem.as_github()
+        assert report.summary().endswith(f", {len(report.problems)} problems")
+        if not report.problems:
+            assert report.kb.records
+    finally:
+        for rel, content in saved.items():
+            if content is None:
+                (data / rel).unlink(missing_ok=True)
+            else:
+                (data / rel).write_bytes(content)
+
+
+# -- strategies -----------------------------------------------------------------
+
+WORDS = st.sampled_from(["eddie-wu", "alibaba-group", "token-foundry-division", "alibaba-token-foundry-division",
+                         "Group CEO Eddie Wu", "2026-06-08", "2026-02-30", "2026", "javascript:x", "https://x.org",
+                         "reported", "attributed", "analysis", "division", "", " ", "yes", "null", "~", "ünï",
+                         "’", "“x”", "a: b", "- x", "#", "*a", "&a", "!!str", "%", "\t", "\n", "\u2028"])
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
+                    st.floats(allow_nan=True, allow_infinity=True), WORDS,
+                    st.text(st.characters(blacklist_categories=("Cs",)), max_size=20))
+JSON_LIKE = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.one_of(WORDS, st.text(max_size=8)), inner, max_size=4)),
+    max_leaves=15)
+KEYS = st.sampled_from(["id", "name", "title", "kind", "cite", "source", "quote", "roles", "role", "unit", "start",
+                        "end", "status", "parents", "statements", "text", "said_by", "attribution", "mentions",
+                        "other_names", "when", "date", "relation", "event", "phrase", "original_units",
+                        "resulting_units", "people", "url", "published", "archive", "sha256", "no_claim", "reason",
+                        "accounts", "answer", "subjects", "note", "question", "title_is_editorial", "publisher"])
+
+INSERTS = st.sampled_from([b"\t", b"&a ", b"*a", b"&a [1, 2]\n", b"*a\n", b"!!python/object:os.system ", b"!x ",
+                           b"<<: {a: 1}\n", b"---\n", b"...\n", b"\xef\xbb\xbf", b"\r", b"\r\n", b"\x00", b"\x07",
+                           b"\x1b", b"\xff", b"\xc3", b"\x85", b"\xe2\x80\xa8", b"\"", b"'", b": ", b"- ", b"#",
+                           b"{", b"[", b"}", b"]", b"? ", b"|", b">", b"%YAML 1.1\n", b"  ", b"\n",
+                           b"id: eddie-wu\n", b"  - source: alibaba-token-foundry-division\n"])
+MUTATION = st.one_of(
+    st.tuples(st.just("delete-line"), st.integers(0, 10**6)),
+    st.tuples(st.just("duplicate-line"), st.integers(0, 10**6)),
+    st.tuples(st.just("swap-chars"), st.integers(0, 10**6)),
+    st.tuples(st.just("truncate"), st.integers(0, 10**6)),
+    st.tuples(st.just("insert"), st.integers(0, 10**6), INSERTS),
+    st.tuples(st.just("insert"), st.integers(0, 10**6), st.binary(min_size=1, max_size=3)),
+    st.tuples(st.just("indent"), st.integers(0, 10**6), st.integers(-4, 4)),
+)
+
+
+def mutate(content: bytes, mutation: tuple) -> bytes:
+    kind, position = mutation[0], mutation[1]
+    if kind in ("delete-line", "duplicate-line", "indent"):
+        lines = content.split(b"\n")
+        index = position % len(lines)
+        if kind == "delete-line":
+            del lines[index]
+        elif kind == "duplicate-line":
+            lines.insert(index, lines[index])
+        else:
+            shift = mutation[2]
+            lines[index] = b" " * shift + lines[index] if shift > 0 else lines[index][-shift:]
+        return b"\n".join(lines)
+    at = position % (len(content) + 1)
+    if kind == "swap-chars":
+        if len(content) < 2:
+            return content
+        at = min(at, len(content) - 2)
+        return content[:at] + content[at + 1:at + 2] + content[at:at + 1] + content[at + 2:]
+    if kind == "truncate":
+        return content[:at]
+    return content[:at] + mutation[2] + content[at:]
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, path + (key,))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _paths(child, path + (index,))
+
+
+def set_field(content: bytes, choice: int, key: str | None, value) -> bytes:
+    """Set one field (an existing one, or a new key in a mapping) to a JSON-like value."""
+    data = yaml.safe_load(content.decode("utf-8"))
+    paths = list(_paths(data))
+    path = paths[choice % len(paths)]
+    if not path:
+        data = value if key is None else {**data, key: value}
+    else:
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        if key is not None and isinstance(parent[path[-1]], dict):
+            parent[path[-1]][key] = value
+        else:
+            parent[path[-1]] = value
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+
+# -- tests ------------------------------------------------------------------------
+
+
+@PROFILE
+@given(target=st.sampled_from(TARGETS), text=st.one_of(
+    st.text(max_size=300),
+    st.text(st.sampled_from(list("abc-: \n\t'\"#&*!|>[]{},?%@`~\\\r\u2019\ufeff\x00\x07")), max_size=200)))
+def test_random_text(workspace, target, text):
+    run(workspace, {target: text.encode("utf-8", errors="surrogatepass")})
+
+
+@PROFILE
+@given(target=st.sampled_from(TARGETS), record=st.dictionaries(st.one_of(KEYS, WORDS), JSON_LIKE, max_size=8),
+       flow=st.booleans())
+def test_random_yaml_records(workspace, target, record, flow):
+    text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, default_flow_style=flow)
+    run(workspace, {target: text.encode("utf-8", errors="surrogatepass")})
+
+
+@PROFILE
+@given(source=st.sampled_from(RECORD_FILES), target=st.sampled_from(TARGETS + [None]),
+       mutations=st.lists(MUTATION, min_size=1, max_size=4))
+def test_mutated_real_records(workspace, source, target, mutations):
+    rel, content = source
+    for mutation in mutations:
+        content = mutate(content, mutation)
+    run(workspace, {target or rel: content})
+
+
+@PROFILE
+@given(source=st.sampled_from(RECORD_FILES), choice=st.integers(0, 10**6), key=st.one_of(st.none(), KEYS),
+       value=JSON_LIKE)
+def test_real_records_with_a_random_field_value(workspace, source, choice, key, value):
+    rel, content = source
+    run(workspace, {rel: set_field(content, choice, key, value)})
+
+
+@PROFILE
+@given(mutations=st.lists(MUTATION, min_size=1, max_size=3), record=st.sampled_from(RECORD_FILES))
+def test_mutated_archive_and_record_together(workspace, mutations, record):
+    """A changed archive (sha256, quotes, coverage) next to a changed record."""
+    archive = "sources/alibaba-token-foundry-division.txt"
+    content = (GOOD_DATA / archive).read_bytes()
+    for mutation in mutations:
+        content = mutate(content, mutation)
+    rel, record_content = record
+    run(workspace, {archive: content, rel: mutate(record_content, mutations[0])})
+
+
+def test_mutate_does_what_it_says():
+    text = b"a: 1\nb: 2\nc: 3"
+    assert mutate(text, ("delete-line", 1)) == b"a: 1\nc: 3"
+    assert mutate(text, ("duplicate-line", 0)) == b"a: 1\na: 1\nb: 2\nc: 3"
+    assert mutate(text, ("swap-chars", 0)) == b":a 1\nb: 2\nc: 3"
+    assert mutate(text, ("truncate", 4)) == b"a: 1"
+    assert mutate(text, ("insert", 5, b"\t")) == b"a: 1\n\tb: 2\nc: 3"
+    assert mutate(text, ("indent", 2, 2)) == b"a: 1\nb: 2\n  c: 3"
+    assert set_field(b"a: 1\nb: [x]\n", 3, None, {"k": None}) == b"a: 1\nb:\n- k: null\n"

@@ -1,0 +1,227 @@
+"""Quote normalization and matching (macros/quotes.py): the documented
+normalization and nothing fuzzier, spans back into the original text, and
+sentence splitting of the real articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from macros.quotes import (MIN_QUOTE_CHARS, normalize, normalize_with_offsets, quote_anchor, split_sentences)
+
+SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
+HUB = (SOURCES / "alibaba-token-hub-business-group.txt").read_text(encoding="utf-8")
+FOUNDRY = (SOURCES / "alibaba-token-foundry-division.txt").read_text(encoding="utf-8")
+
+
+def found(text: str, quote: str) -> bool:
+    return normalize_with_offsets(text).find(quote) >= 0
+
+
+# -- normalization -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Alibaba\u2019s", "Alibaba's"),  # right single quotation mark
+    ("\u2018Foundry\u2019", "'Foundry'"),
+    ("\u201cToken Foundry\u201d", '"Token Foundry"'),
+    ("\u201eToken\u201f", '"Token"'),
+    ("\u00abToken\u00bb", '"Token"'),
+    ("AI\u2013centric", "AI-centric"),  # en dash
+    ("AI\u2014centric", "AI-centric"),  # em dash
+    ("AI\u2011centric", "AI-centric"),  # non-breaking hyphen
+    ("AI\u2212centric", "AI-centric"),  # minus sign
+    ("  two   spaces\tand\na line  ", "two spaces and a line"),
+    ("no\u00a0break", "no break"),  # NFKC: a no-break space is a space
+    ("\ufb01nance", "finance"),  # NFKC: the fi ligature
+])
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_normalize_is_idempotent():
+    for text in (HUB, FOUNDRY, "a \u2019 b \u201c c \u2014 d"):
+        assert normalize(normalize(text)) == normalize(text)
+
+
+# -- matching ------------------------------------------------------------------
+
+
+def test_plain_apostrophe_matches_the_typographic_one():
+    assert "Alibaba\u2019s Chief Scientist" in FOUNDRY  # the article has the typographic one
+    assert found(FOUNDRY, "assume the role of Alibaba's Chief Scientist")
+    assert found(FOUNDRY, "assume the role of Alibaba\u2019s Chief Scientist")
+
+
+def test_typographic_apostrophe_matches_the_plain_one():
+    assert "the tech giant's AI" in FOUNDRY  # the article has a plain one here
+    assert found(FOUNDRY, "the tech giant\u2019s AI and tokenization initiatives")
+
+
+def test_typographic_double_quotes_match_plain_ones():
+    assert 'that the "Token Foundry" nomenclature' in FOUNDRY
+    assert found(FOUNDRY, "that the \u201cToken Foundry\u201d nomenclature points toward")
+
+
+def test_dashes_match():
+    assert "AI-centric businesses" in FOUNDRY
+    assert found(FOUNDRY, "a wide array of AI\u2013centric businesses")
+    assert found(FOUNDRY, "a wide array of AI\u2014centric businesses")
+
+
+def test_whitespace_runs_collapse():
+    assert found(HUB, "Alibaba Group Holding   has\nreorganized \t its artificial")
+    assert found(HUB, "  Alibaba Group Holding has reorganized  ")
+
+
+@pytest.mark.parametrize("quote", [
+    "Alibaba Group Holding has restructured its artificial",  # a changed word
+    "alibaba Group Holding has reorganized its artificial",  # a changed case
+    "Alibaba Group Holding has reorganised its artificial",  # a changed spelling
+    "Alibaba Group Holding hasreorganized its artificial",  # a removed space
+    "Alibaba Group Holding has reorganized its artificial.",  # a punctuation mark added
+    "the company's core e-commerce businesses",  # the article says "e commerce"
+])
+def test_a_changed_quote_does_not_match(quote):
+    assert not found(HUB, quote)
+
+
+def test_empty_quote_never_matches():
+    text = normalize_with_offsets(HUB)
+    assert text.find("") == -1
+    assert text.find("   ") == -1
+    assert text.span(" \n ") is None
+    assert text.count("") == 0
+
+
+def test_count():
+    text = normalize_with_offsets(HUB)
+    assert text.count("Token Hub") == HUB.count("Token Hub") >= 5
+    assert text.count("not in the article at all") == 0
+
+
+def test_min_quote_chars_is_documented_size():
+    assert MIN_QUOTE_CHARS == 12
+
+
+# -- spans back to the original text -------------------------------------------
+
+
+@pytest.mark.parametrize("quote, original", [
+    ("Alibaba's Chief Scientist", "Alibaba\u2019s Chief Scientist"),
+    ("the \u201cToken Foundry\u201d nomenclature", 'the "Token Foundry" nomenclature'),
+    ("Group CEO Eddie Wu", "Group CEO Eddie Wu"),
+])
+def test_span_maps_back_to_the_original(quote, original):
+    text = normalize_with_offsets(FOUNDRY)
+    start, end = text.span(quote)
+    assert FOUNDRY[start:end] == original
+
+
+def test_span_across_a_line_break_and_collapsed_spaces():
+    original = "first line ends here.\n\n   Second   line\u2019s words."
+    text = normalize_with_offsets(original)
+    start, end = text.span("here. Second line's")
+    assert original[start:end] == "here.\n\n   Second   line\u2019s"
+
+
+def test_span_of_a_quote_at_the_very_start_and_end():
+    text = normalize_with_offsets(HUB)
+    start, end = text.span("Alibaba Creates Token Hub Group")
+    assert (start, end) == (0, len("Alibaba Creates Token Hub Group"))
+    last = "intelligent software systems."
+    start, end = text.span(last)
+    assert HUB[start:end] == last and HUB[end:].strip() == ""
+
+
+def test_span_of_a_missing_quote_is_none():
+    assert normalize_with_offsets(HUB).span("Jack Ma returns as CEO") is None
+
+
+def test_offsets_cover_every_normalized_character():
+    for original in (HUB, FOUNDRY):
+        text = normalize_with_offsets(original)
+        assert len(text.offsets) == len(text.normalized) + 1
+        assert list(text.offsets) == sorted(text.offsets)
+        assert text.offsets[-1] == len(original)
+        # Per-character NFKC equals whole-text normalization for these articles.
+        assert text.normalized == normalize(original)
+
+
+def test_every_span_of_a_real_sentence_round_trips():
+    for original in (HUB, FOUNDRY):
+        text = normalize_with_offsets(original)
+        for start, end in split_sentences(original):
+            sentence = original[start:end]
+            assert text.span(sentence) is not None
+            s, e = text.span(sentence)
+            assert normalize(original[s:e]) == normalize(sentence)
+
+
+# -- anchors -------------------------------------------------------------------
+
+
+def test_quote_anchor_is_stable_and_normalized():
+    a = quote_anchor("alibaba-token-foundry-division", "Alibaba's Chief Scientist")
+    assert a == quote_anchor("alibaba-token-foundry-division", "  Alibaba\u2019s   Chief Scientist ")
+    assert a != quote_anchor("alibaba-token-hub-business-group", "Alibaba's Chief Scientist")
+    assert a != quote_anchor("alibaba-token-foundry-division", "Alibaba's chief Scientist")
+    assert a.startswith("q-") and len(a) == 12 and a[2:].isalnum()
+
+
+# -- sentences -----------------------------------------------------------------
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+def test_split_sentences_of_the_token_hub_article():
+    found_sentences = sentences(HUB)
+    assert len(found_sentences) == 30
+    assert found_sentences[0] == "Alibaba Creates Token Hub Group to Unite AI Development Under CEO Eddie Wu"
+    assert found_sentences[1].startswith("Alibaba Group Holding has reorganized")
+    assert found_sentences[1].endswith("Alibaba Token Hub Business Group.")
+    assert found_sentences[-1].startswith("Artificial intelligence is increasingly becoming")
+    # "Hangzhou based" and "e commerce" do not split a sentence.
+    assert any(s.startswith("The Token Hub will operate alongside") and s.endswith("growth strategy.")
+               for s in found_sentences)
+
+
+def test_split_sentences_of_the_token_foundry_article():
+    found_sentences = sentences(FOUNDRY)
+    assert len(found_sentences) == 20
+    # Headings and list items are sentences of their own.
+    assert "Streamlining AI and Digital Asset Infrastructure" in found_sentences
+    assert "- Consolidation of the Tongyi Qianwen model series into a centralized production pipeline." \
+        in found_sentences
+    # "June 8, 2026," and "(LLM)" do not end a sentence.
+    assert found_sentences[1].startswith("This strategic shift, announced on June 8, 2026, places")
+    assert found_sentences[2].startswith("The reorganization signals") and "(LLM)" in found_sentences[2]
+    assert found_sentences[-1] == "Quick answers to the most common questions about this topic."
+
+
+def test_sentences_are_stripped_ordered_and_disjoint():
+    for text in (HUB, FOUNDRY):
+        spans = split_sentences(text)
+        assert spans == sorted(spans)
+        for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
+            assert e1 <= s2
+        for s, e in spans:
+            piece = text[s:e]
+            assert piece == piece.strip() and piece and "\n" not in piece
+
+
+def test_split_sentences_keeps_closing_quotes_and_skips_empty_lines():
+    text = 'He said "it is done." Then he left.\n\n  \nA new paragraph? Yes!\n'
+    assert sentences(text) == ['He said "it is done."', "Then he left.", "A new paragraph?", "Yes!"]
+
+
+def test_split_sentences_does_not_split_before_lower_case():
+    assert sentences("It cost 5 dollars. and more. Next one.") == ["It cost 5 dollars. and more.", "Next one."]
+
+
+def test_split_sentences_offsets_with_crlf():
+    text = "One sentence.\r\nTwo sentence.\r\n"
+    assert sentences(text) == ["One sentence.", "Two sentence."]
