@@ -48,7 +48,10 @@ class Coverage:
         return 100.0 * (self.total - self.unaccounted) / self.total if self.total else 100.0
 
 
-@lru_cache(maxsize=256)
+# Large enough for every source of a big knowledge base: validation and the
+# source pages go over all sources several times, and a smaller cache would
+# normalize every text again on each pass.
+@lru_cache(maxsize=16384)
 def normalized(text: str) -> NormalizedText:
     return normalize_with_offsets(text)
 

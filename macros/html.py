@@ -14,7 +14,7 @@ import re
 
 from .model import FOLDERS
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")  # Python-Markdown's escapable characters (~ is not one)
 
 
 def esc(text: object) -> str:

@@ -17,6 +17,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from array import array
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,6 +31,7 @@ _TRANSLATE = str.maketrans(
     }
 )
 _WHITESPACE = re.compile(r"\s+")
+_NON_SPACE = re.compile(r"\S+")  # \S is exactly `not str.isspace()`
 
 # A quote shorter than this many characters cannot identify a passage.
 MIN_QUOTE_CHARS = 12
@@ -39,7 +43,36 @@ def normalize(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-@dataclass(frozen=True)
+class Offsets(Sequence):
+    """offsets[i]: the offset in the original text of normalized character i.
+
+    Kept as runs rather than one int per character (a long text would take
+    megabytes): a run starting at normalized index `start` maps to `origin`,
+    and its following characters either follow one to one (`step` 1: an
+    ASCII word) or come from the same original character (`step` 0: a
+    space, or the pieces of one character's NFKC form).
+    """
+
+    __slots__ = ("starts", "origins", "steps", "length")
+
+    def __init__(self, starts: array, origins: array, steps: array, length: int):
+        self.starts, self.origins, self.steps, self.length = starts, origins, steps, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.length))]
+        if index < 0:
+            index += self.length
+        if not 0 <= index < self.length:
+            raise IndexError("offset index out of range")
+        run = bisect_right(self.starts, index) - 1
+        return self.origins[run] + self.steps[run] * (index - self.starts[run])
+
+
+@dataclass(frozen=True, eq=False)
 class NormalizedText:
     """A text in normalized form with a map back to the original offsets."""
 
@@ -47,7 +80,7 @@ class NormalizedText:
     normalized: str
     # offsets[i] is the offset in `original` of normalized character i;
     # offsets[len(normalized)] is len(original).
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]
 
     def find(self, quote: str) -> int:
         """Offset in the normalized text of the first match of `quote`, or -1."""
@@ -75,24 +108,50 @@ def normalize_with_offsets(original: str) -> NormalizedText:
 
     NFKC is applied per character, which equals whole-string NFKC for the
     composed text sources arrive in; whitespace runs collapse to one space.
+    A word of ASCII characters is left as it is by both steps, so it is
+    copied whole; only words with other characters are normalized one
+    character at a time.
     """
     out: list[str] = []
-    offsets: list[int] = []
+    starts, origins, steps = array("q"), array("q"), array("b")
+    size = 0  # characters in `out` so far
     pending_space = False
-    for index, char in enumerate(original):
-        piece = unicodedata.normalize("NFKC", char).translate(_TRANSLATE)
-        for sub in piece:
-            if sub.isspace():
-                pending_space = bool(out)
-                continue
+
+    def run(origin: int, step: int) -> None:
+        starts.append(size)
+        origins.append(origin)
+        steps.append(step)
+
+    for match in _NON_SPACE.finditer(original):
+        # Whitespace (before every word but the first) normalizes to whitespace only.
+        pending_space = pending_space or size > 0
+        token, start = match.group(), match.start()
+        if token.isascii():
             if pending_space:
+                run(start, 0)
                 out.append(" ")
-                offsets.append(index)
+                size += 1
                 pending_space = False
-            out.append(sub)
-            offsets.append(index)
-    offsets.append(len(original))
-    return NormalizedText(original, "".join(out), tuple(offsets))
+            run(start, 1)
+            out.append(token)
+            size += len(token)
+            continue
+        for index in range(start, start + len(token)):
+            piece = unicodedata.normalize("NFKC", original[index]).translate(_TRANSLATE)
+            for sub in piece:
+                if sub.isspace():
+                    pending_space = size > 0
+                    continue
+                if pending_space:
+                    run(index, 0)
+                    out.append(" ")
+                    size += 1
+                    pending_space = False
+                run(index, 0)
+                out.append(sub)
+                size += 1
+    run(len(original), 0)
+    return NormalizedText(original, "".join(out), Offsets(starts, origins, steps, size + 1))
 
 
 @lru_cache(maxsize=4096)

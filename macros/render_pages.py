@@ -120,7 +120,7 @@ class PageRenderer:
                           + tag("div", accounts, class_="kb-accounts") + note, class_="kb-discrepancy")
 
     def jsonld(self, record_id: str, data: dict | None) -> str:
-        return f"\n{jsonld_script(data)}\n" if data else ""
+        return f'\n<script type="application/ld+json">{jsonld_script(data)}</script>\n' if data else ""
 
     # -- pages -----------------------------------------------------------
 

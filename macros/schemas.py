@@ -42,6 +42,9 @@ def validator_for(kind: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Valida
 
 def check(kind: str, doc: Document) -> list[Problem]:
     """Schema problems of one record, one per wrong value, with a hint each."""
+    accepts = fast_check_for(kind)
+    if accepts is not None and accepts(doc.data):
+        return []  # certainly valid: jsonschema would find nothing
     validator = validator_for(kind)
     errors = list(validator.iter_errors(doc.data))
     # A misspelt required field is reported once, as an unknown field with its
@@ -55,6 +58,138 @@ def check(kind: str, doc: Document) -> list[Problem]:
             continue
         problems.extend(_to_problems(error, doc))
     return sorted(set(problems))
+
+
+# -- a fast yes for valid records --------------------------------------------
+#
+# jsonschema takes milliseconds per record (it resolves every $ref through
+# `referencing` on each use), which adds up to most of the validation time of
+# a large knowledge base. The schemas use a small set of keywords, so they are
+# compiled here, once, into plain Python predicates that answer one question:
+# is this value certainly valid? Any "no" (or any keyword not understood here,
+# which makes the whole kind fall back) goes to jsonschema, which stays the
+# authority and writes the problems. So the predicates may be conservative,
+# never lax.
+
+_ANNOTATIONS = {"$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples",
+                "deprecated", "readOnly", "writeOnly"}
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _is_integer(value) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, float) and value.is_integer())
+
+
+_TYPE_TESTS = {
+    "string": lambda v: isinstance(v, str),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "integer": _is_integer,
+}
+
+
+class _Compiler:
+    def __init__(self, schemas: dict[str, dict]):
+        self.schemas = schemas
+        self.done: dict[tuple[str, str], object] = {}
+
+    def ref(self, file: str, target: str):
+        ref_file, _, pointer = target.partition("#")
+        ref_file = ref_file or file
+        key = (ref_file, pointer)
+        if key not in self.done:
+            node = self.schemas.get(ref_file)
+            if node is None:
+                raise _Unsupported(target)
+            for part in (p for p in pointer.split("/") if p):
+                part = part.replace("~1", "/").replace("~0", "~")
+                if not isinstance(node, dict) or part not in node:
+                    raise _Unsupported(target)
+                node = node[part]
+            cell: list = []
+            self.done[key] = lambda value: cell[0](value)  # late-bound: schemas may refer to themselves
+            cell.append(self.compile(node, ref_file))
+        return self.done[key]
+
+    def compile(self, schema, file: str):
+        if schema is True:
+            return lambda value: True
+        if not isinstance(schema, dict) or schema is False:
+            raise _Unsupported(repr(schema))
+        unknown = set(schema) - _ANNOTATIONS - {"$ref", "type", "enum", "properties", "required",
+                                                 "additionalProperties", "items", "minItems", "maxItems",
+                                                 "uniqueItems", "minLength", "maxLength", "pattern", "anyOf"}
+        if unknown:
+            raise _Unsupported(", ".join(sorted(unknown)))
+        tests = []
+        if "$ref" in schema:
+            tests.append(self.ref(file, schema["$ref"]))
+        if "type" in schema:
+            names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            if any(name not in _TYPE_TESTS for name in names):
+                raise _Unsupported(str(names))
+            checks = [_TYPE_TESTS[name] for name in names]
+            tests.append(lambda v: any(check(v) for check in checks))
+        if "enum" in schema:
+            options = schema["enum"]
+            if not all(isinstance(o, str) for o in options):
+                raise _Unsupported("enum of non-strings")
+            allowed = frozenset(options)
+            tests.append(lambda v: isinstance(v, str) and v in allowed)
+        if "pattern" in schema:
+            search = re.compile(schema["pattern"]).search
+            tests.append(lambda v: not isinstance(v, str) or search(v) is not None)
+        if "minLength" in schema or "maxLength" in schema:
+            low, high = schema.get("minLength", 0), schema.get("maxLength", float("inf"))
+            tests.append(lambda v: not isinstance(v, str) or low <= len(v) <= high)
+        if "minItems" in schema or "maxItems" in schema:
+            low_items, high_items = schema.get("minItems", 0), schema.get("maxItems", float("inf"))
+            tests.append(lambda v: not isinstance(v, list) or low_items <= len(v) <= high_items)
+        if schema.get("uniqueItems"):
+            # Only lists of texts are judged here; anything else goes to jsonschema.
+            tests.append(lambda v: not isinstance(v, list) or (all(isinstance(i, str) for i in v)
+                                                                and len(set(v)) == len(v)))
+        if "items" in schema:
+            item = self.compile(schema["items"], file)
+            tests.append(lambda v: not isinstance(v, list) or all(item(i) for i in v))
+        if "required" in schema:
+            required = tuple(schema["required"])
+            tests.append(lambda v: not isinstance(v, dict) or all(key in v for key in required))
+        if "properties" in schema or "additionalProperties" in schema:
+            properties = {key: self.compile(sub, file) for key, sub in schema.get("properties", {}).items()}
+            extra = schema.get("additionalProperties", True)
+            other = None if extra is False else self.compile(extra, file)
+
+            def mapping(v) -> bool:
+                if not isinstance(v, dict):
+                    return True
+                for key, value in v.items():
+                    test = properties.get(key, other)
+                    if test is None or not test(value):
+                        return False
+                return True
+            tests.append(mapping)
+        if "anyOf" in schema:
+            branches = [self.compile(sub, file) for sub in schema["anyOf"]]
+            tests.append(lambda v: any(branch(v) for branch in branches))
+        return lambda value: all(test(value) for test in tests)
+
+
+@lru_cache(maxsize=None)
+def fast_check_for(kind: str, schema_dir: Path = SCHEMA_DIR):
+    """A predicate that is true only for records jsonschema finds no problem in; None when the
+    schema uses a keyword the compiler does not know (then jsonschema checks every record)."""
+    schemas = load_schemas(schema_dir)
+    try:
+        return _Compiler(schemas).compile(schemas[f"{kind}.schema.json"], f"{kind}.schema.json")
+    except (_Unsupported, re.error):
+        return None
 
 
 def _guess(key: str, allowed: list[str]) -> str | None:

@@ -36,10 +36,9 @@ from pathlib import Path
 
 import yaml
 
-from macros.coverage import normalized
 from macros.load import slug
 from macros.model import FOLDERS
-from macros.quotes import split_sentences
+from macros.quotes import normalize_with_offsets, split_sentences
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
 MODELINE = "# yaml-language-server: $schema=../schemas/{kind}.schema.json\n"
@@ -103,15 +102,14 @@ class SourceText:
     index: int
     id: str = ""
     sentences: list[str] = field(default_factory=list)
-    keys: set[str] = field(default_factory=set)
+    keys: dict[str, int] = field(default_factory=dict)
 
-    def say(self, sentence: str) -> int | None:
-        """Add a sentence; None when this exact sentence is already there."""
-        if sentence in self.keys:
-            return None
-        self.keys.add(sentence)
-        self.sentences.append(sentence)
-        return len(self.sentences) - 1
+    def say(self, sentence: str) -> int:
+        """Add a sentence (once: the same words again are the same sentence); its index."""
+        if sentence not in self.keys:
+            self.keys[sentence] = len(self.sentences)
+            self.sentences.append(sentence)
+        return self.keys[sentence]
 
 
 def _date_words(year: int, month: int | None, day: int | None) -> str:
@@ -169,8 +167,6 @@ class Generator:
         assert quote in sentence, (quote, sentence)
         text = self.sources[source]
         index = text.say(sentence)
-        if index is None:  # said before: cite that sentence
-            index = text.sentences.index(sentence)
         # Quotes use plain apostrophes; the archived text keeps the typographic ones.
         item = {"source": "", "quote": quote.replace("\u2019", "'")}
         self.cites.append((item, Citation(source, quote, index)))
@@ -478,37 +474,25 @@ class Generator:
 
     # -- output -------------------------------------------------------------
 
-    def archive_of(self, text: SourceText) -> tuple[str, list[dict], dict[int, int]]:
-        """The archived text (paragraphs, headings, a closing note), its no_claim entries, and
-        where each sentence starts in it."""
+    def archive_of(self, text: SourceText) -> tuple[str, list[dict]]:
+        """The archived text (paragraphs, headings, a closing note) and its no_claim entries."""
         rng = random.Random(text.index)
         lines: list[str] = []
         no_claim: list[dict] = []
-        starts: dict[int, int] = {}
-        position = 0
         index = 0
-        headings = 0
         while index < len(text.sentences):
             if index and rng.random() < 0.3:
-                heading = f"Part {headings + 2} of the report"
-                headings += 1
+                heading = f"Part {len(no_claim) + 2} of the report"
                 lines.append(heading)
                 no_claim.append({"quote": heading, "reason": "Section heading."})
-                position += len(heading) + 1
             take = rng.randint(2, 5)
-            paragraph = []
-            for sentence in text.sentences[index:index + take]:
-                starts[index] = position + sum(len(s) + 1 for s in paragraph)
-                paragraph.append(sentence)
-                index += 1
-            line = " ".join(paragraph)
-            lines.append(line)
-            position += len(line) + 1
+            lines.append(" ".join(text.sentences[index:index + take]))
+            index += take
         closing = "This report is based on company announcements and on staff memos seen by the publisher."
         lines.append(closing)
         no_claim.append({"quote": closing, "reason": "How the article was reported: no claim about people, units "
                                                      "or events."})
-        return "\n".join(lines) + "\n", no_claim, starts
+        return "\n".join(lines) + "\n", no_claim
 
     def write(self, out: Path) -> dict:
         if out.exists():
@@ -517,9 +501,12 @@ class Generator:
             (out / folder).mkdir(parents=True)
         shutil.copytree(SCHEMA_DIR, out / "schemas")
         stats = {"sources": 0, "uncovered_fixed": 0}
+        quotes: dict[int, list[str]] = {text.index: [] for text in self.sources}
+        for _, citation in self.cites:
+            quotes[citation.source].append(citation.quote)
         for text in self.sources:
-            archive, no_claim, starts = self.archive_of(text)
-            stats["uncovered_fixed"] += self.check_coverage(text, archive, no_claim, starts)
+            archive, no_claim = self.archive_of(text)
+            stats["uncovered_fixed"] += self.check_coverage(text, archive, quotes[text.index], no_claim)
             raw = archive.encode("utf-8")
             name = f"{text.id}.txt"
             (out / "sources" / name).write_bytes(raw)
@@ -551,11 +538,12 @@ class Generator:
             return _iso(year, month)
         return _iso(year, month, rng.randint(1, 28))
 
-    def check_coverage(self, text: SourceText, archive: str, no_claim: list[dict], starts: dict[int, int]) -> int:
+    @staticmethod
+    def check_coverage(text: SourceText, archive: str, quotes: list[str], no_claim: list[dict]) -> int:
         """Make sure every sentence is accounted for as the validator sees it (first match of each quote);
         a sentence left over (a quote that also occurs earlier) is listed under no_claim."""
-        normal = normalized(archive)
-        spans = [normal.span(c.quote) for item, c in self.cites if c.source == text.index]
+        normal = normalize_with_offsets(archive)
+        spans = [normal.span(quote) for quote in quotes]
         spans += [normal.span(n["quote"]) for n in no_claim]
         if any(span is None for span in spans):
             raise AssertionError(f"a quote of {text.id} is not in its text")

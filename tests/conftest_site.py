@@ -63,11 +63,16 @@ def build_site(site_dir: Path, *, config: Path = REPO / "mkdocs.yml", env: dict[
 
 
 @functools.cache
-def real_site() -> Path:
-    """The repository's site with edit links on, built once per test process (xdist worker)."""
+def real_site_build() -> tuple[Path, str]:
+    """The repository's site with edit links on, built once per test process (xdist
+    worker): its folder and the build's output."""
     site_dir = Path(tempfile.mkdtemp(prefix="kb-real-site-")) / "site"
-    build_site(site_dir, env=EDIT_ENV)
-    return site_dir
+    result = build_site(site_dir, env=EDIT_ENV)
+    return site_dir, result.stdout + result.stderr
+
+
+def real_site() -> Path:
+    return real_site_build()[0]
 
 
 def make_project(root: Path, data_dir: Path) -> Path:
@@ -216,3 +221,27 @@ class PageWatch:
     def problems(self) -> list[str]:
         return ([f"console: {m}" for m in self.console_errors] + [f"dialog: {m}" for m in self.dialogs]
                 + [f"request: {m}" for m in self.foreign_requests] + [f"failed: {m}" for m in self.failed])
+
+
+def material_search(page, query: str, attempts: int = 5) -> None:
+    """Type `query` into Material's search box and wait for results.
+
+    The search index loads in a web worker after the page: a query typed
+    before it is ready shows no results, so type again until results appear.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    search = page.locator("input.md-search__input")
+    for attempt in range(attempts):
+        if search.is_visible():
+            search.click()
+        else:  # phone width: the search opens from the header's button
+            page.locator("label.md-header__button[for='__search']").click()
+        search.fill("")
+        search.press_sequentially(query, delay=20)
+        try:
+            page.wait_for_selector(".md-search-result__item", state="visible", timeout=3000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise

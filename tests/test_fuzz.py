@@ -233,6 +233,88 @@ def test_mutated_archive_and_record_together(workspace, mutations, record):
     run(workspace, {archive: content, rel: mutate(record_content, mutations[0])})
 
 
+ARCHIVE_TEXT = (GOOD_DATA / "sources" / "alibaba-token-foundry-division.txt").read_text(encoding="utf-8")
+IDS = st.sampled_from(["eddie-wu", "alibaba-group", "token-foundry-division", "token-foundry-division-announced",
+                       "alibaba-token-foundry-division", "fuzzed", "missing-unit", "alibaba-grup"])
+DATES = st.one_of(st.sampled_from(["2026", "2026-06", "2026-06-08", "2024-02-29", "2026-02-29", "2026-13",
+                                   "0000", "0001-01-01", "9999-12-31", "2026-00-10"]),
+                  st.from_regex(r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z"))
+
+
+@st.composite
+def quotes(draw):
+    """A slice of the archived text, perhaps with typographic variants or a changed letter."""
+    start = draw(st.integers(0, len(ARCHIVE_TEXT)))
+    quote = ARCHIVE_TEXT[start:start + draw(st.integers(0, 120))]
+    variant = draw(st.sampled_from(["as is", "typographic", "spaces", "changed", "other"]))
+    if variant == "typographic":
+        quote = quote.replace("'", "\u2019").replace('"', "\u201c").replace("-", "\u2013")
+    elif variant == "spaces":
+        quote = quote.replace(" ", " \n\t ")
+    elif variant == "changed" and quote:
+        at = draw(st.integers(0, len(quote) - 1))
+        quote = quote[:at] + draw(st.characters(blacklist_categories=("Cs",))) + quote[at + 1:]
+    elif variant == "other":
+        quote = draw(st.text(max_size=40))
+    return quote or "x"
+
+
+CITE = st.lists(st.fixed_dictionaries({"source": st.one_of(st.just("alibaba-token-foundry-division"), IDS),
+                                       "quote": quotes()}), min_size=1, max_size=2)
+KIND = st.sampled_from(["reported", "attributed", "analysis"])
+STATEMENT = st.fixed_dictionaries({"text": st.just("A statement."), "cite": CITE}, optional={
+    "kind": KIND, "said_by": IDS, "attribution": st.just("Analysts"), "mentions": st.lists(IDS, max_size=2),
+    "id": st.sampled_from(["s", "name", "parent-alibaba-group"])})
+WELL_FORMED = {
+    "units/fuzzed.yml": st.fixed_dictionaries({"id": st.just("fuzzed"), "name": st.just("Fuzzed Unit"),
+                                               "kind": st.just("team"), "cite": CITE}, optional={
+        "parents": st.lists(st.fixed_dictionaries({"unit": IDS, "cite": CITE}, optional={
+            "start": DATES, "end": DATES, "status": st.sampled_from(["current", "former"]),
+            "kind": KIND, "id": st.sampled_from(["p", "name"])}), max_size=3),
+        "statements": st.lists(STATEMENT, max_size=3)}),
+    "units/alibaba-group.yml": st.fixed_dictionaries({"id": st.just("alibaba-group"), "name": st.just("Alibaba"),
+                                                      "kind": st.just("company"), "cite": CITE}, optional={
+        "parents": st.lists(st.fixed_dictionaries({"unit": IDS, "cite": CITE}), max_size=2)}),
+    "people/fuzzed.yml": st.fixed_dictionaries({"id": st.just("fuzzed"), "name": st.just("Fuzzed"), "cite": CITE},
+                                               optional={
+        "roles": st.lists(st.fixed_dictionaries({"role": st.just("Role"), "cite": CITE}, optional={
+            "unit": IDS, "start": DATES, "end": DATES, "status": st.sampled_from(["current", "former", "announced"]),
+            "kind": KIND}), max_size=3),
+        "other_names": st.lists(st.fixed_dictionaries({"name": st.just("Other"), "cite": CITE}), max_size=2),
+        "statements": st.lists(STATEMENT, max_size=3)}),
+    "events/fuzzed.yml": st.fixed_dictionaries({"id": st.just("fuzzed"), "title": st.just("Fuzzed"),
+                                                "kind": st.just("hire"), "cite": CITE}, optional={
+        "when": st.fixed_dictionaries({"cite": CITE}, optional={
+            "date": DATES, "relation": st.sampled_from(["before", "after", "same-time"]), "event": IDS,
+            "phrase": st.just("earlier")}),
+        "original_units": st.lists(IDS, max_size=2, unique=True),
+        "resulting_units": st.lists(IDS, max_size=2, unique=True),
+        "people": st.lists(IDS, max_size=2, unique=True), "statements": st.lists(STATEMENT, max_size=2)}),
+    "discrepancies/fuzzed.yml": st.fixed_dictionaries({
+        "id": st.just("fuzzed"), "question": st.just("Which?"), "status": st.just("open"), "note": st.just("N."),
+        "accounts": st.lists(st.fixed_dictionaries({"source": IDS, "answer": st.just("A."),
+                                                    "cite": st.one_of(st.just([]), CITE)}), min_size=2, max_size=3)},
+        optional={"subjects": st.lists(IDS, max_size=3, unique=True)}),
+    "sources/alibaba-token-foundry-division.yml": st.builds(
+        lambda no_claim, url, published: {**yaml.safe_load((GOOD_DATA / "sources" /
+                                                            "alibaba-token-foundry-division.yml").read_text()),
+                                          "no_claim": no_claim, "url": url, "published": published},
+        st.lists(st.fixed_dictionaries({"quote": quotes(), "reason": st.just("R.")}), max_size=20),
+        st.sampled_from([None, "https://example.org/a", "javascript:alert(1)", "http://x y"]),
+        st.one_of(st.none(), DATES)),
+}
+
+
+@PROFILE
+@given(records=st.lists(st.sampled_from(sorted(WELL_FORMED)), min_size=1, max_size=3, unique=True).flatmap(
+    lambda names: st.fixed_dictionaries({name: WELL_FORMED[name] for name in names})))
+def test_well_formed_records_with_random_references_dates_and_quotes(workspace, records):
+    """Records of the right shape reach the knowledge-base checks: references, cycles, dates, quotes, coverage."""
+    run(workspace, {rel: yaml.safe_dump(record, allow_unicode=True, sort_keys=False).encode("utf-8",
+                                                                                           "surrogatepass")
+                    for rel, record in records.items()})
+
+
 def test_mutate_does_what_it_says():
     text = b"a: 1\nb: 2\nc: 3"
     assert mutate(text, ("delete-line", 1)) == b"a: 1\nc: 3"
