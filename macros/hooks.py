@@ -1,7 +1,9 @@
 """MkDocs hooks: a thin adapter between MkDocs and the knowledge base.
 
 - on_config: load and validate the data once; any problem stops the build
-  before a page is written, with every problem listed.
+  before a page is written, with every problem listed. Without
+  SOURCE_DATE_EPOCH, the build date is pinned to the last commit's, so the
+  same commit gives the same bytes on any day.
 - on_files: add one generated page per record. Its source is only a macro
   call with the record's id (ids are validated: lower-case words and
   hyphens), so no YAML text is ever rendered as a template. Its edit link
@@ -12,6 +14,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -28,12 +32,29 @@ MACRO_OF_KIND = {"person": "person_page", "unit": "unit_page", "event": "event_p
 
 
 def on_config(config):
+    _pin_build_date(config)
     try:
         report = site.load_report(config)
     except DataError as error:
         raise PluginError(str(error)) from None
     log.info("knowledge base: %s", report.summary())
     return config
+
+
+def _pin_build_date(config) -> None:
+    """Same commit, same bytes: MkDocs dates the sitemap's <lastmod> (and the .gz header) with
+    the day of the build unless SOURCE_DATE_EPOCH is set. When it is not, use the last commit's time."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return
+    project = Path(config.config_file_path).resolve().parent
+    try:
+        result = subprocess.run(["git", "-C", str(project), "log", "-1", "--format=%ct"], capture_output=True,
+                                text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return  # no git: the build date stays today's
+    epoch = result.stdout.strip()
+    if result.returncode == 0 and epoch.isdigit():
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
 
 
 def on_files(files, config):

@@ -261,6 +261,16 @@ class KnowledgeBase:
         return {k: tuple(v) for k, v in index.items()}
 
     @cached_property
+    def mentioned_by(self) -> dict[str, tuple[Claim, ...]]:
+        """record id -> claims of other records that mention it, in the order of `claims`."""
+        index: dict[str, list[Claim]] = defaultdict(list)
+        for claim in self.claims:
+            for record_id in dict.fromkeys(claim.mentions):
+                if record_id != claim.subject:
+                    index[record_id].append(claim)
+        return {k: tuple(v) for k, v in index.items()}
+
+    @cached_property
     def roles_in_unit(self) -> dict[str, tuple[tuple[Person, Role], ...]]:
         index: dict[str, list] = defaultdict(list)
         for person in self.people.values():

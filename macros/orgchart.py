@@ -45,6 +45,6 @@ def change_svg(kb: KnowledgeBase, event: Event, link: Linker) -> str:
     names = ", ".join(kb.name_of(i) for i in left) or "no units named"
     after = ", ".join(kb.name_of(i) for i in right) or "no units named"
     description = f"Before: {names}. After: {after}."
-    return (f'<figure class="kb-change"><svg role="img" aria-label="{esc(description)}" viewBox="0 0 {width} {height}" '
+    return (f'<figure class="kb-change"><svg role="group" aria-label="{esc(description)}" viewBox="0 0 {width} {height}" '
             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
             + "".join(parts) + f"</svg><figcaption>{esc(description)}</figcaption></figure>")

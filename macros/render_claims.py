@@ -43,7 +43,9 @@ class ClaimRenderer:
         href = self.link.record("source", citation.source, quote_anchor(citation.source, citation.quote))
         link = tag("a", f"[{number}]", href=href, class_="kb-cite-link", aria_describedby=tip_id,
                    aria_label=f"Source {number}: {title}")
-        return tag("sup", link + tip, class_="kb-cite")
+        # Left out of the search index (the quote is indexed on the source's page): Material's
+        # search drops the element, then the attribute.
+        return tag("sup", link + tip, class_="kb-cite", data_search_exclude="true")
 
     def markers(self, claim: Claim) -> str:
         return "".join(self.marker(c) for c in claim.cite)
@@ -65,7 +67,7 @@ class ClaimRenderer:
         """A claim as a list item: badge, text (or the given HTML body), markers, permalink."""
         content = body if body is not None else esc(claim.text)
         permalink = tag("a", "¶", href=f"#{claim.id}", class_="kb-permalink",
-                        title="Permanent link to this claim") if anchor else ""
+                        title="Permanent link to this claim", data_search_exclude="true") if anchor else ""
         return tag("li", self.badge(claim) + content + self.markers(claim) + permalink,
                    class_=f"kb-claim kb-kind-{claim.kind}", id=claim.id if anchor else None)
 

@@ -13,8 +13,10 @@ from .render_pages import EVENT_KIND_LABELS, PageRenderer
 def _table(headers: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="kb-table">' \
-           f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></div>"
+    # Index tables list what the records' own pages hold: left out of the search index.
+    return f'<div class="md-typeset__scrollwrap" data-search-exclude="true"><div class="md-typeset__table">' \
+           f'<table class="kb-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></div>'
+
 
 
 class OverviewRenderer(PageRenderer):
@@ -54,12 +56,14 @@ class OverviewRenderer(PageRenderer):
             if event in undated:
                 continue
             items.append(self.timeline_item(event))
-        out.append(tag("ol", "".join(items), class_="kb-timeline"))
+        # The events are searched on their own pages.
+        out.append(tag("ol", "".join(items), class_="kb-timeline", data_search_exclude="true"))
         if undated:
             out.append("<h2 id=\"undated\">Undated</h2>")
             out.append(tag("p", "The sources give no date and no relation to another event for these.",
                            class_="kb-help"))
-            out.append(tag("ul", "".join(self.timeline_item(e) for e in undated), class_="kb-timeline"))
+            out.append(tag("ul", "".join(self.timeline_item(e) for e in undated), class_="kb-timeline",
+                           data_search_exclude="true"))
         legend = (f'<p class="kb-help">{len(dated)} dated, {len(placed)} placed by the relation the source states, '
                   f"{len(undated)} undated. Dates show their precision: a month means the day is not known.</p>")
         return legend + "".join(out)
@@ -106,13 +110,17 @@ class OverviewRenderer(PageRenderer):
             if not (event.original_units or event.resulting_units):
                 continue
             svg = change_svg(kb, event, self.link)
-            changes.append(f'<h3 id="change-{esc(event.id)}">{self.claims.record_link(event.id)}</h3>'
+            changes.append(f'<h3 id="change-{esc(event.id)}" data-search-exclude="true">'
+                           f"{self.claims.record_link(event.id)}</h3>"
                            f'<p class="kb-help">{self.when_short(event)} — as reported by '
                            + ", ".join(self.claims.record_link(s) for s in dict.fromkeys(c.source for c in event.event_claim.cite))
                            + f"{self.claims.markers(event.event_claim)}</p>{svg}")
-        return ("<h2 id=\"structure\">Units and what they are part of</h2>"
+        # The units and events are searched on their own pages: these sections are left out of the index
+        # (marked on the headings: Material's search cannot skip a list that holds lists).
+        return ("<h2 id=\"structure\" data-search-exclude=\"true\">Units and what they are part of</h2>"
                 '<p class="kb-help">Each line is a cited claim that a unit is part of another.</p>'
-                + tree + "<h2 id=\"changes\">Before and after each reorganization</h2>" + "".join(changes))
+                + tree + "<h2 id=\"changes\" data-search-exclude=\"true\">Before and after each reorganization</h2>"
+                + "".join(changes))
 
     def tree_node(self, unit_id: str, seen: frozenset[str]) -> str:
         return tag("li", self.claims.record_link(unit_id) + self.subtree(unit_id, seen | {unit_id}))

@@ -18,12 +18,21 @@ EVENT_KIND_LABELS = {
 }
 
 
+# What goes in the search index: each fact once, on its home page. A page's
+# summary repeats its sections, and the lists of other records' claims, events
+# and links are there to navigate: they are left out of the index (Material's
+# search drops an element, or a heading's whole section, marked
+# data-search-exclude, then removes the attribute from the page).
+NOT_SEARCHED = " { data-search-exclude }"  # attr_list on a Markdown heading
+
+
 def _dl(rows: list[tuple[str, str]]) -> str:
-    return tag("dl", "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v), class_="kb-summary")
+    return tag("dl", "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v), class_="kb-summary",
+               data_search_exclude="true")
 
 
-def _section(title: str, body: str) -> str:
-    return f"\n## {title}\n\n{body}\n" if body else ""
+def _section(title: str, body: str, searched: bool = True) -> str:
+    return f"\n## {title}{'' if searched else NOT_SEARCHED}\n\n{body}\n" if body else ""
 
 
 def _date_html(date) -> str:
@@ -64,7 +73,7 @@ class PageRenderer:
         return self.claims.items(record.statements) if record.statements else ""
 
     def mentioned_in(self, record_id: str) -> str:
-        claims = [c for c in self.kb.claims if record_id in c.mentions and c.subject != record_id]
+        claims = self.kb.mentioned_by.get(record_id, ())
         if not claims:
             return ""
         return tag("ul", "".join(self.claims.foreign_item(c) for c in claims), class_="kb-claims")
@@ -105,19 +114,22 @@ class PageRenderer:
 
     def discrepancy_block(self, discrepancy: Discrepancy, heading_level: int = 3, link_title: bool = True) -> str:
         title = self.claims.record_link(discrepancy.id) if link_title else esc(discrepancy.question)
+        # A listing (its title links to the discrepancy's own page) is left out of the search index: each
+        # part is marked, as Material's search cannot skip an element that holds one of the same tag.
+        listing = "true" if link_title else None
         accounts = "".join(
             tag("div",
                 f'<p class="kb-account-source">{self.claims.record_link(a.source)}</p>'
                 f'<p class="kb-account-answer">{esc(a.answer)}{self.claims.markers(a.claim)}</p>'
                 + ("" if a.claim.cite else '<p class="kb-account-none">No passage to quote: the source is silent '
                                            "on this.</p>"),
-                class_="kb-account", id=None if link_title else a.claim.id)
+                class_="kb-account", id=None if link_title else a.claim.id, data_search_exclude=listing)
             for a in discrepancy.accounts)
         status = tag("span", esc(discrepancy.status), class_=f"kb-status kb-status-{discrepancy.status}")
         note = tag("p", f'<span class="kb-badge kb-badge-editorial">Editorial note</span> {esc(discrepancy.note)}',
-                   class_="kb-editorial")
-        return tag("div", f"<h{heading_level}>{title} {status}</h{heading_level}>"
-                          + tag("div", accounts, class_="kb-accounts") + note, class_="kb-discrepancy")
+                   class_="kb-editorial", data_search_exclude=listing)
+        heading = tag(f"h{heading_level}", f"{title} {status}", data_search_exclude=listing)
+        return tag("div", heading + tag("div", accounts, class_="kb-accounts") + note, class_="kb-discrepancy")
 
     def jsonld(self, record_id: str, data: dict | None) -> str:
         return f'\n<script type="application/ld+json">{jsonld_script(data)}</script>\n' if data else ""
@@ -139,15 +151,15 @@ class PageRenderer:
             parts.append(_section("Roles", tag("ul", "".join(
                 self.claims.item(r.claim, body=self.role_long(r)) for r in person.roles), class_="kb-claims")))
         parts.append(self.common_sections(person))
-        parts.append(_section("Events", self.events_list(person.id)))
-        parts.append(_section("What links here", self.links_here(person.id)))
+        parts.append(_section("Events", self.events_list(person.id), searched=False))
+        parts.append(_section("What links here", self.links_here(person.id), searched=False))
         parts.append(self.jsonld(person.id, jsonld))
         return "".join(parts)
 
     def common_sections(self, record) -> str:
         parts = [_section("Statements", self.statements(record))]
-        parts.append(_section("Where the sources disagree", self.discrepancies(record.id)))
-        parts.append(_section("Mentioned in", self.mentioned_in(record.id)))
+        parts.append(_section("Where the sources disagree", self.discrepancies(record.id), searched=False))
+        parts.append(_section("Mentioned in", self.mentioned_in(record.id), searched=False))
         return "".join(parts)
 
     def role_short(self, role) -> str:
@@ -179,10 +191,10 @@ class PageRenderer:
         if people:
             parts.append(_section("People", tag("ul", "".join(
                 self.claims.item(r.claim, body=f"{self.claims.record_link(p.id)}: {self.role_long(r)}", anchor=False)
-                for p, r in people), class_="kb-claims")))
+                for p, r in people), class_="kb-claims"), searched=False))
         parts.append(self.common_sections(unit))
-        parts.append(_section("Events", self.events_list(unit.id)))
-        parts.append(_section("What links here", self.links_here(unit.id)))
+        parts.append(_section("Events", self.events_list(unit.id), searched=False))
+        parts.append(_section("What links here", self.links_here(unit.id), searched=False))
         parts.append(self.jsonld(unit.id, jsonld))
         return "".join(parts)
 
@@ -202,7 +214,7 @@ class PageRenderer:
             parts.append(_section("When", tag("ul", self.claims.item(event.when.claim, body=self.when_long(event.when)),
                                               class_="kb-claims")))
         parts.append(self.common_sections(event))
-        parts.append(_section("What links here", self.links_here(event.id)))
+        parts.append(_section("What links here", self.links_here(event.id), searched=False))
         parts.append(self.jsonld(event.id, jsonld))
         return "".join(parts)
 

@@ -10,7 +10,7 @@ from .coverage import Coverage, normalized
 from .html import esc, md_text, safe_url, tag
 from .model import Claim, KnowledgeBase, Source
 from .quotes import quote_anchor
-from .render_pages import PageRenderer, _date_html
+from .render_pages import NOT_SEARCHED, PageRenderer, _date_html
 
 UNKNOWN = '<span class="kb-unknown">unknown</span>'
 
@@ -61,7 +61,7 @@ class SourceRenderer(PageRenderer):
                 + '<p class="kb-help">The text exactly as archived. Highlighted passages are quoted by claims; '
                   "the numbers after each passage link to those claims.</p>\n"
                 + self.archive(source) + "\n"
-                + (f"\n## Claims citing this source\n\n{claims}\n" if claims else "")
+                + (f"\n## Claims citing this source{NOT_SEARCHED}\n\n{claims}\n" if claims else "")
                 + (f"\n## Sentences that carry no claim\n\n{no_claim}\n" if coverage.no_claim else "")
                 + self.jsonld(source.id, jsonld))
 
@@ -118,4 +118,4 @@ class SourceRenderer(PageRenderer):
             links.append(tag("a", "↩", href=self.link.record(self.kb.get(claim.subject).record_kind, claim.subject,
                                                               claim.id),
                              title=f"{name}: {claim.text}", aria_label=f"Claim on {name}: {claim.text}"))
-        return tag("sup", "".join(links), class_="kb-backrefs")
+        return tag("sup", "".join(links), class_="kb-backrefs", data_search_exclude="true")

@@ -8,6 +8,7 @@ after an edit and a plain build loads once.
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 
 from .export import export_files
@@ -17,6 +18,7 @@ from .validate import Report, validate
 LOCAL_SITE_URL = "http://127.0.0.1:8000/"
 
 _cache: dict[str, tuple[tuple, Report]] = {}
+_current: dict[str, tuple[weakref.ref, Report]] = {}  # the configuration of the build in progress, and its report
 _exports: dict[str, tuple[Report, dict[str, bytes]]] = {}
 
 
@@ -35,16 +37,30 @@ def _fingerprint(data_dir: Path) -> tuple:
 
 
 def load_report(config) -> Report:
-    """The validated knowledge base; raises DataError listing every problem."""
-    data_dir = data_dir_of(config)
-    key = str(data_dir)
-    fingerprint = _fingerprint(data_dir)
-    cached = _cache.get(key)
-    if cached and cached[0] == fingerprint:
-        report = cached[1]
+    """The validated knowledge base; raises DataError listing every problem.
+
+    The data folder is looked at once per build (per configuration object:
+    `mkdocs serve` makes a new one for each rebuild), not on every call: the
+    macros of every page ask for the report, and stamping every file of a
+    large data folder on each call made the build quadratic.
+    """
+    current = _current.get("build")
+    if current is not None and current[0]() is config:
+        report = current[1]
     else:
-        report = validate(data_dir, Path(config.config_file_path).resolve().parent)
-        _cache[key] = (fingerprint, report)
+        data_dir = data_dir_of(config)
+        key = str(data_dir)
+        fingerprint = _fingerprint(data_dir)
+        cached = _cache.get(key)
+        if cached and cached[0] == fingerprint:
+            report = cached[1]
+        else:
+            report = validate(data_dir, Path(config.config_file_path).resolve().parent)
+            _cache[key] = (fingerprint, report)
+        try:
+            _current["build"] = (weakref.ref(config), report)
+        except TypeError:  # a configuration that cannot be weakly referenced: stamp the files each time
+            _current.pop("build", None)
     if report.problems:
         raise DataError(report.problems)
     return report

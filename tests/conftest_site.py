@@ -34,8 +34,8 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURE_DATA = REPO / "tests" / "fixtures" / "kbsite" / "data"
 FOLDERS = ("people", "units", "events", "sources", "discrepancies")
 ENTITY_FOLDERS = ("people", "units", "events", "discrepancies")
-# The environment variables the site's config reads; builds set them explicitly.
-CONFIG_ENV = ("SITE_URL", "REPO_URL", "EDIT_URI", "KB_DATA")
+# The environment variables the build reads; test builds set them explicitly.
+CONFIG_ENV = ("SITE_URL", "REPO_URL", "EDIT_URI", "KB_DATA", "SOURCE_DATE_EPOCH")
 EDIT_ENV = {"REPO_URL": "https://github.com/example/kb", "EDIT_URI": "edit/main/docs/"}
 
 CHROMIUM = os.environ.get("KB_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -203,7 +203,8 @@ class PageWatch:
         page.on("pageerror", lambda error: self.console_errors.append(f"pageerror: {error}"))
         page.on("dialog", self._dialog)
         page.on("request", self._request)
-        page.on("requestfailed", lambda request: self.failed.append(f"{request.url} {request.failure}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
 
     def _console(self, message):
         if message.type == "error":
@@ -213,10 +214,23 @@ class PageWatch:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
+    def _failed(self, request):
+        # A request cut short by the next navigation (the search worker, say) is not an error.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.failed.append(f"{request.url} {request.failure}")
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.url} HTTP {response.status}")
+
     def _request(self, request):
         url = request.url
         if not (url.startswith(self.base_url) or url.startswith(("data:", "blob:", "about:"))):
             self.foreign_requests.append(url)
+
+    def reset(self) -> None:
+        for found in (self.console_errors, self.dialogs, self.foreign_requests, self.failed):
+            found.clear()
 
     def problems(self) -> list[str]:
         return ([f"console: {m}" for m in self.console_errors] + [f"dialog: {m}" for m in self.dialogs]

@@ -1,14 +1,20 @@
 """Quote normalization and matching (macros/quotes.py): the documented
 normalization and nothing fuzzier, spans back into the original text, and
-sentence splitting of the real articles."""
+sentence splitting of the real articles. The fast normalization (whole ASCII
+words, offsets kept as runs) is checked against a plain per-character oracle
+on generated text."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from macros.quotes import (MIN_QUOTE_CHARS, normalize, normalize_with_offsets, quote_anchor, split_sentences)
+from macros.quotes import (_TRANSLATE, MIN_QUOTE_CHARS, normalize, normalize_with_offsets, quote_anchor,
+                           split_sentences)
 
 SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
 HUB = (SOURCES / "alibaba-token-hub-business-group.txt").read_text(encoding="utf-8")
@@ -225,3 +231,58 @@ def test_split_sentences_does_not_split_before_lower_case():
 def test_split_sentences_offsets_with_crlf():
     text = "One sentence.\r\nTwo sentence.\r\n"
     assert sentences(text) == ["One sentence.", "Two sentence."]
+
+
+# -- the fast normalization agrees with the plain per-character one ---------------
+
+
+def reference_normalize_with_offsets(original: str) -> tuple[str, list[int]]:
+    """The documented normalization done one character at a time: the oracle."""
+    out: list[str] = []
+    offsets: list[int] = []
+    pending_space = False
+    for index, char in enumerate(original):
+        for sub in unicodedata.normalize("NFKC", char).translate(_TRANSLATE):
+            if sub.isspace():
+                pending_space = bool(out)
+                continue
+            if pending_space:
+                out.append(" ")
+                offsets.append(index)
+                pending_space = False
+            out.append(sub)
+            offsets.append(index)
+    offsets.append(len(original))
+    return "".join(out), offsets
+
+
+TEXTS = st.text(st.one_of(
+    st.sampled_from(list("ab Z.,'\"-\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000\u2019\u201c\u2013\u00a8\ufb01\u2474"
+                         "\u0301\u00e9\uff21")),
+    st.characters(blacklist_categories=("Cs",))), max_size=60)
+
+
+@settings(max_examples=300, derandomize=True, database=None, deadline=None)
+@given(text=TEXTS)
+def test_normalize_with_offsets_matches_the_reference(text):
+    normalized, offsets = reference_normalize_with_offsets(text)
+    result = normalize_with_offsets(text)
+    assert result.normalized == normalized
+    assert list(result.offsets) == offsets
+    assert len(result.offsets) == len(offsets)
+
+
+@settings(max_examples=300, derandomize=True, database=None, deadline=None)
+@given(text=TEXTS, start=st.integers(0, 60), length=st.integers(1, 30))
+def test_a_slice_of_a_text_is_found_where_it_is(text, start, length):
+    """Any piece of a text is found in it, and its span holds the same words."""
+    text = HUB[start * 50:start * 50 + 80] + text
+    quote = text[start:start + length]
+    found_text = normalize_with_offsets(text)
+    if not normalize(quote) or normalize(quote) not in normalize(text):
+        return  # e.g. a piece that splits a character's NFKC form
+    span = found_text.span(quote)
+    assert span is not None
+    s, e = span
+    assert 0 <= s < e <= len(text)
+    assert normalize(quote) in normalize(text[s:e])

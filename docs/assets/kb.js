@@ -18,3 +18,9 @@
   window.addEventListener("hashchange", markCurrent);
   if (window.document$) { window.document$.subscribe(markCurrent); } else { markCurrent(); }
 })();
+
+// Material's search is a role="dialog" without a name (axe: aria-dialog-name): give it one.
+(function () {
+  var search = document.querySelector(".md-search[role=dialog]");
+  if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
+})();

@@ -1,0 +1,348 @@
+"""Benchmark the site build against its floor, plain MkDocs + Material.
+
+Usage::
+
+    python -m scripts.bench --entities 1000 [--seed 1] [--work bench-output] [--skip-linkcheck]
+                            [--results docs/assets/performance.json]
+    python -m scripts.bench --plot docs/assets/performance.json --svg docs/assets/performance.svg
+
+One run, in order (progress on stderr):
+
+1. generate a synthetic knowledge base of N entities (`scripts/synth.py`)
+   into <work>/n<N>/data;
+2. validate it (`python -m scripts.kb --data ... validate`), timed;
+3. build it through the project: the real `mkdocs build` with the repository's
+   mkdocs.yml and docs/, KB_DATA pointing at the synthetic data, timed. The
+   final Markdown of every page (what the macros produce) is kept on the side,
+   after the clock has stopped;
+4. build the very same pages as plain Markdown with plain MkDocs + Material:
+   the same theme, nav, Markdown extensions, CSS and JavaScript, no hooks,
+   no macros (the floor), timed the same way;
+5. check every link and anchor of the project's site (`scripts/linkcheck.py`),
+   timed;
+
+then print exactly one line on stdout::
+
+    bench: entities=N pages=P build_s=X floor_s=Y ratio=X/Y validate_s=V linkcheck_s=L site_mb=S search_index_mb=I
+
+Both builds run in a fresh Python process and are timed from before the
+configuration is loaded to the end of the build (the interpreter's start is
+left out of both). With --results the figures (and a few more, such as the
+largest entity page) are added to a JSON file; --plot draws build time
+against N from such a file as an SVG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = ("people", "units", "events", "sources", "discrepancies")
+
+
+def progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# -- the child process: one timed build ------------------------------------------
+
+
+def child_build(config_file: Path, site_dir: Path, capture: Path | None) -> None:
+    """Build once, in this process; print the seconds as JSON. With `capture`, write each page's
+    final Markdown (after every plugin and hook) under it once the clock has stopped."""
+    started = time.perf_counter()
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    config = load_config(config_file=str(config_file), site_dir=str(site_dir))
+    pages: dict[str, tuple[dict, str] | None] = {}
+
+    class Capture(BasePlugin):
+        @event_priority(-1000)  # after every other plugin and hook: the page's final Markdown
+        def on_page_markdown(self, markdown, page, config, files):
+            pages[page.file.src_uri] = (dict(page.meta), markdown) if capture is not None else None
+            return markdown
+
+    config.plugins["bench-capture"] = Capture()  # in both builds, so both pay the same
+    build(config)
+    seconds = time.perf_counter() - started
+    if capture is not None:
+        import yaml
+
+        for src_uri, (meta, markdown) in pages.items():
+            target = capture / src_uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            head = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" if meta else ""
+            target.write_text(head + markdown, encoding="utf-8")
+    print(json.dumps({"seconds": seconds, "pages": len(pages)}))
+
+
+# -- the floor's configuration -----------------------------------------------------
+
+
+def floor_config(project_config: Path, floor_dir: Path) -> Path:
+    """A plain mkdocs.yml for the captured pages: the project's theme, nav, Markdown extensions, CSS,
+    JavaScript and validation settings, the default plugins (search), no hooks, no macros."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)  # site_url and friends: unset, as in the bench
+    project = yaml.load(project_config.read_text(encoding="utf-8"), Loader=Loader)
+    theme = dict(project["theme"])
+    if theme.get("custom_dir"):
+        shutil.copytree(project_config.parent / theme["custom_dir"], floor_dir / "overrides")
+        theme["custom_dir"] = "overrides"
+    config = {key: project[key] for key in ("site_name", "site_description", "copyright", "use_directory_urls",
+                                            "theme", "extra_css", "extra_javascript", "markdown_extensions",
+                                            "validation", "nav") if key in project}
+    config.update(theme=theme, docs_dir="docs", plugins=["search"],
+                  extra={k: v for k, v in project.get("extra", {}).items() if k != "kb_data"},
+                  not_in_nav="\n".join(f"/{folder}/" for folder in FOLDERS))
+    path = floor_dir / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def copy_static_docs(docs: Path, target: Path) -> None:
+    """The project's docs files that are not pages (CSS, JavaScript, images), for the floor."""
+    for file in docs.rglob("*"):
+        relative = file.relative_to(docs)
+        if file.is_file() and file.suffix != ".md" and relative.parts[0] != "overrides":
+            destination = target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(file, destination)
+
+
+# -- measuring ---------------------------------------------------------------------
+
+
+def run_timed(command: list[str], env: dict, what: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise SystemExit(f"bench: {what} failed (exit {result.returncode})")
+    return seconds, result.stdout
+
+
+def child(config_file: Path, site_dir: Path, capture: Path | None, env: dict, what: str) -> dict:
+    command = [sys.executable, "-m", "scripts.bench", "--child-build", str(config_file), str(site_dir)]
+    if capture is not None:
+        command.append(str(capture))
+    _, out = run_timed(command, env, what)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def size_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def largest_page(site: Path) -> tuple[int, str]:
+    """The largest entity page's HTML (people, units, events), in bytes."""
+    found = (0, "")
+    for folder in ("people", "units", "events"):
+        for file in (site / folder).glob("*/index.html"):
+            size = file.stat().st_size
+            if size > found[0]:
+                found = (size, file.relative_to(site).as_posix())
+    return found
+
+
+def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool) -> dict:
+    from scripts.synth import generate
+
+    base = (work / f"n{entities}").resolve()
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir(parents=True)
+    data, site, floor_dir = base / "data", base / "site", base / "floor"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", KB_DATA=str(data))
+    for name in ("SITE_URL", "REPO_URL", "EDIT_URI"):
+        env.pop(name, None)
+
+    progress(f"1/5 generating a synthetic knowledge base of {entities} entities (seed {seed})")
+    started = time.perf_counter()
+    counts = generate(entities, data, seed)
+    progress(f"    {counts['sources']} sources, {counts['people']} people, {counts['units']} units, "
+             f"{counts['events']} events, {counts['discrepancies']} discrepancies, {counts['citations']} citations "
+             f"({time.perf_counter() - started:.1f} s)")
+
+    progress("2/5 validating it (python -m scripts.kb validate)")
+    validate_s, out = run_timed([sys.executable, "-m", "scripts.kb", "--data", str(data), "validate"], env,
+                                "validation")
+    progress(f"    {out.strip().splitlines()[-1]} in {validate_s:.2f} s")
+
+    progress("3/5 building it through the project (mkdocs build, mkdocs.yml, hooks and macros)")
+    capture = floor_dir / "docs"
+    project = child(ROOT / "mkdocs.yml", site, capture, env, "the project's build")
+    build_s, pages = project["seconds"], project["pages"]
+    progress(f"    {pages} pages in {build_s:.2f} s ({pages / build_s:.0f} pages/s)")
+
+    progress("4/5 building the same pages with plain MkDocs + Material (the floor)")
+    copy_static_docs(ROOT / "docs", capture)
+    floor = child(floor_config(ROOT / "mkdocs.yml", floor_dir), floor_dir / "site", None, env, "the floor build")
+    floor_s = floor["seconds"]
+    progress(f"    {floor['pages']} pages in {floor_s:.2f} s ({pages / floor_s:.0f} pages/s)")
+
+    linkcheck_s = None
+    if skip_linkcheck:
+        progress("5/5 link check skipped")
+    else:
+        progress("5/5 checking every link and anchor of the project's site (scripts.linkcheck)")
+        linkcheck_s, out = run_timed([sys.executable, "-m", "scripts.linkcheck", str(site)], env, "the link check")
+        progress(f"    {out.strip().splitlines()[-1] if out.strip() else 'done'} in {linkcheck_s:.1f} s")
+
+    biggest, biggest_page = largest_page(site)
+    search_index = site / "search" / "search_index.json"
+    result = {
+        "entities": entities, "pages": pages, "build_s": round(build_s, 2), "floor_s": round(floor_s, 2),
+        "ratio": round(build_s / floor_s, 2), "validate_s": round(validate_s, 2),
+        "linkcheck_s": round(linkcheck_s, 1) if linkcheck_s is not None else None,
+        "site_mb": round(size_mb(site), 1), "search_index_mb": round(search_index.stat().st_size / 1e6, 2),
+        "citations": counts["citations"], "sources": counts["sources"], "seed": seed,
+        "largest_entity_page_kb": round(biggest / 1024, 1), "largest_entity_page": biggest_page,
+        "cpus": os.cpu_count(),
+    }
+    progress(f"    largest entity page {result['largest_entity_page_kb']} KB ({biggest_page}); search index "
+             f"{search_index.stat().st_size / entities:.0f} bytes per entity")
+    return result
+
+
+def line(result: dict) -> str:
+    linkcheck = "skipped" if result["linkcheck_s"] is None else f"{result['linkcheck_s']:.1f}"
+    return (f"bench: entities={result['entities']} pages={result['pages']} build_s={result['build_s']:.2f} "
+            f"floor_s={result['floor_s']:.2f} ratio={result['ratio']:.2f} validate_s={result['validate_s']:.2f} "
+            f"linkcheck_s={linkcheck} site_mb={result['site_mb']:.1f} "
+            f"search_index_mb={result['search_index_mb']:.2f}")
+
+
+def save(results_file: Path, result: dict) -> None:
+    """Add (or replace) the result for this N in the results file, kept sorted by N."""
+    runs = json.loads(results_file.read_text(encoding="utf-8"))["runs"] if results_file.exists() else []
+    runs = sorted([r for r in runs if r["entities"] != result["entities"]] + [result], key=lambda r: r["entities"])
+    results_file.parent.mkdir(parents=True, exist_ok=True)
+    results_file.write_text(json.dumps({"runs": runs}, indent=2) + "\n", encoding="utf-8")
+
+
+# -- the plot ----------------------------------------------------------------------
+
+
+def plot(results_file: Path) -> str:
+    """Build time against N, the project and the floor, as a self-contained SVG (no script, no fonts
+    from elsewhere)."""
+    runs = json.loads(results_file.read_text(encoding="utf-8"))["runs"]
+    width, height, left, right, top, bottom = 640, 380, 70, 150, 30, 60
+    max_n = max(r["entities"] for r in runs)
+    max_s = max(max(r["build_s"], r["floor_s"]) for r in runs)
+    step_s = _nice_step(max_s / 5)
+    top_s = step_s * (int(max_s / step_s) + 1)
+    step_n = _nice_step(max_n / 5)
+    top_n = step_n * (int(max_n / step_n) + (0 if max_n % step_n == 0 else 1))
+
+    def x(n: float) -> float:
+        return left + (width - left - right) * n / top_n
+
+    def y(s: float) -> float:
+        return height - bottom - (height - top - bottom) * s / top_s
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+           f'height="{height}" role="img" aria-label="Build time against the number of entities, for the project '
+           f'and for plain MkDocs + Material" font-family="system-ui, sans-serif" font-size="12">',
+           '<rect width="100%" height="100%" fill="#fff"/>']
+    for i in range(int(top_s / step_s) + 1):
+        value = i * step_s
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+                   'stroke="#e0e0e0"/>')
+        out.append(f'<text x="{left - 8}" y="{y(value) + 4:.1f}" text-anchor="end" fill="#333">{value:g}</text>')
+    for i in range(int(top_n / step_n) + 1):
+        value = i * step_n
+        out.append(f'<text x="{x(value):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
+                   f'fill="#333">{value:,}</text>')
+    out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(0)}" y2="{y(0)}" stroke="#333"/>')
+    out.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{y(0)}" stroke="#333"/>')
+    out.append(f'<text x="{(left + width - right) / 2}" y="{height - 18}" text-anchor="middle" fill="#333">'
+               "entities (people, units, events)</text>")
+    out.append(f'<text x="18" y="{(top + height - bottom) / 2}" text-anchor="middle" fill="#333" '
+               f'transform="rotate(-90 18 {(top + height - bottom) / 2})">build time (s)</text>')
+    for key, colour, label, dash in (("build_s", "#e64a19", "the project", ""),
+                                     ("floor_s", "#1565c0", "plain MkDocs + Material", ' stroke-dasharray="6 4"')):
+        points = " ".join(f"{x(r['entities']):.1f},{y(r[key]):.1f}" for r in runs)
+        out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+        for r in runs:
+            out.append(f'<circle cx="{x(r["entities"]):.1f}" cy="{y(r[key]):.1f}" r="3.5" fill="{colour}">'
+                       f'<title>{label}: {r["entities"]:,} entities, {r[key]:.1f} s</title></circle>')
+        last = runs[-1]
+        out.append(f'<text x="{x(last["entities"]) + 8:.1f}" y="{y(last[key]) + 4:.1f}" fill="{colour}">'
+                   f"{label}</text>")
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _nice_step(raw: float) -> float:
+    magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def table(results_file: Path) -> str:
+    runs = json.loads(results_file.read_text(encoding="utf-8"))["runs"]
+    head = ("| entities | pages | build_s | floor_s | ratio | validate_s | linkcheck_s | site_mb | search_index_mb |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    rows = "".join(
+        f"| {r['entities']:,} | {r['pages']:,} | {r['build_s']:.1f} | {r['floor_s']:.1f} | {r['ratio']:.2f} | "
+        f"{r['validate_s']:.1f} | {'-' if r['linkcheck_s'] is None else format(r['linkcheck_s'], '.0f')} | "
+        f"{r['site_mb']:.0f} | {r['search_index_mb']:.1f} |\n" for r in runs)
+    return head + rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entities", type=int, default=1000, help="people, units and events (default 1000)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic knowledge base (default 1)")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench-output", help="work folder (default bench-output)")
+    parser.add_argument("--skip-linkcheck", action="store_true", help="do not time the link check")
+    parser.add_argument("--results", type=Path, help="add this run's figures to a JSON results file")
+    parser.add_argument("--plot", type=Path, metavar="RESULTS", help="draw an SVG from a results file, then exit")
+    parser.add_argument("--svg", type=Path, help="where --plot writes the SVG (default: stdout)")
+    parser.add_argument("--table", type=Path, metavar="RESULTS", help="print a results file as a Markdown table")
+    parser.add_argument("--child-build", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child_build:
+        config_file, site_dir, *capture = args.child_build
+        child_build(Path(config_file), Path(site_dir), Path(capture[0]) if capture else None)
+        return 0
+    if args.plot:
+        svg = plot(args.plot)
+        if args.svg:
+            args.svg.write_text(svg, encoding="utf-8")
+        else:
+            sys.stdout.write(svg)
+        return 0
+    if args.table:
+        sys.stdout.write(table(args.table))
+        return 0
+    result = bench(args.entities, args.seed, args.work, args.skip_linkcheck)
+    if args.results:
+        save(args.results, result)
+    print(line(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
