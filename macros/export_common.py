@@ -59,7 +59,80 @@ def iso(date: PartialDate | None) -> str | None:
 
 def dump_json(data) -> bytes:
     """Deterministic JSON: sorted keys, two-space indent, UTF-8, final newline."""
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return (_indented(data) + "\n").encode("utf-8")
+
+
+class _Unusual(Exception):
+    pass
+
+
+def _indented(data) -> str:
+    """Exactly json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True), about twice as fast: with an
+    indent, json encodes in Python through a chain of generators, which took most of the time of the exports
+    of a large knowledge base. Anything but text keys and JSON's own types goes to json.dumps."""
+    out: list[str] = []
+    append = out.append
+
+    def encode(value, indent: str) -> None:
+        if isinstance(value, str):
+            append(_encode_text(value))
+        elif value is None:
+            append("null")
+        elif value is True:
+            append("true")
+        elif value is False:
+            append("false")
+        elif isinstance(value, int):
+            append(int.__repr__(value))
+        elif isinstance(value, float):
+            append(_float_json(value))
+        elif isinstance(value, dict):
+            if not value:
+                append("{}")
+                return
+            if not all(isinstance(key, str) for key in value):
+                raise _Unusual
+            inner = indent + "  "
+            separator = ",\n" + inner
+            append("{\n" + inner)
+            for number, key in enumerate(sorted(value)):
+                if number:
+                    append(separator)
+                append(_encode_text(key))
+                append(": ")
+                encode(value[key], inner)
+            append("\n" + indent + "}")
+        elif isinstance(value, (list, tuple)):
+            if not value:
+                append("[]")
+                return
+            inner = indent + "  "
+            separator = ",\n" + inner
+            append("[\n" + inner)
+            for number, item in enumerate(value):
+                if number:
+                    append(separator)
+                encode(item, inner)
+            append("\n" + indent + "]")
+        else:
+            raise _Unusual
+
+    try:
+        encode(data, "")
+    except (_Unusual, RecursionError):
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    return "".join(out)
+
+
+_encode_text = json.encoder.encode_basestring  # the C encoder where there is one, as json uses
+
+
+def _float_json(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
 
 
 def unique(items) -> list:

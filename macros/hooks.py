@@ -4,10 +4,12 @@
   before a page is written, with every problem listed. Without
   SOURCE_DATE_EPOCH, the build date is pinned to the last commit's, so the
   same commit gives the same bytes on any day.
-- on_files: add one generated page per record. Its source is only a macro
-  call with the record's id (ids are validated: lower-case words and
-  hyphens), so no YAML text is ever rendered as a template. Its edit link
-  points at the record's YAML file.
+- on_files: add one generated page per record, whose source holds nothing
+  to render (`render_macros: false`), so no YAML text is ever rendered as a
+  template. Its edit link points at the record's YAML file.
+- on_page_markdown: write a generated page's Markdown from its record's id
+  (the same function the record macros use, without compiling a template
+  for each page).
 - on_post_build: write the data exports next to the pages.
 """
 
@@ -19,16 +21,16 @@ import subprocess
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from macros import site
 from macros.model import FOLDERS
+from macros.pages import record_page
 from macros.problems import DataError
 
 log = logging.getLogger("mkdocs.hooks.kb")
 
-MACRO_OF_KIND = {"person": "person_page", "unit": "unit_page", "event": "event_page", "source": "source_page",
-                 "discrepancy": "discrepancy_page"}
 
 
 def on_config(config):
@@ -57,6 +59,12 @@ def _pin_build_date(config) -> None:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
 
 
+# A generated page's source: nothing for mkdocs-macros to render. Its Markdown
+# is written by on_page_markdown below, from the record's id alone; no text of
+# the page ever goes through a template (and no template is compiled per page).
+GENERATED_SOURCE = "---\nrender_macros: false\n---\n"
+
+
 def on_files(files, config):
     report = site.load_report(config)
     kb = report.kb
@@ -64,13 +72,24 @@ def on_files(files, config):
                         ("discrepancy", kb.discrepancies)):
         folder = FOLDERS[kind]
         for record_id, record in table.items():
-            file = File.generated(config, f"{folder}/{record_id}.md",
-                                  content=f"{{{{ {MACRO_OF_KIND[kind]}('{record_id}') }}}}\n",
+            file = File.generated(config, f"{folder}/{record_id}.md", content=GENERATED_SOURCE,
                                   inclusion=InclusionLevel.NOT_IN_NAV)
+            file.kb_record = (kind, record_id)
             # Relative to edit_uri (which points into docs/): the record's YAML.
             file.edit_uri = f"../{record.path}"
             files.append(file)
     return files
+
+
+@event_priority(-50)  # after mkdocs-macros (0), which has left the page alone
+def on_page_markdown(markdown, page, config, files):
+    record = getattr(page.file, "kb_record", None)
+    if record is None:
+        return markdown
+    kind, record_id = record
+    page.meta.pop("render_macros", None)  # said to mkdocs-macros only: the page has no metadata
+    return record_page(site.load_report(config), kind, record_id, page.url, config.use_directory_urls,
+                       site.base_url(config))
 
 
 def on_post_build(config):

@@ -47,19 +47,35 @@ class Linker:
         """Link to a site path such as 'people/eddie-wu/' or 'timeline/'."""
         target = path.strip("/")
         if self.directory_urls:
-            relative = posixpath.relpath(target or ".", self.base or ".")
+            relative = _relpath(target or ".", self.base or ".")
             relative = "./" if relative == "." else relative + "/"
         else:
             target = f"{target}.html" if target else "index.html"
-            relative = posixpath.relpath(target, self.base or ".")
+            relative = _relpath(target, self.base or ".")
         return relative + (f"#{anchor}" if anchor else "")
 
     def file(self, path: str) -> str:
         """Link to a file the site serves, such as 'data/claims.csv'."""
-        return posixpath.relpath(path, self.base or ".")
+        return _relpath(path, self.base or ".")
 
     def record(self, kind: str, record_id: str, anchor: str | None = None) -> str:
         return self.page(record_path(kind, record_id), anchor)
+
+
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for the site's own relative paths, without its cost (it asks the system for the
+    current folder on every call, and a page has dozens of links); anything unusual goes to relpath."""
+    if path.startswith("/") or start.startswith("/") or ".." in path or ".." in start:
+        return posixpath.relpath(path, start)
+    to = [part for part in path.split("/") if part and part != "."]
+    base = [part for part in start.split("/") if part and part != "."]
+    common = 0
+    for a, b in zip(to, base):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(base) - common) + to[common:]
+    return "/".join(parts) if parts else "."
 
 
 def record_path(kind: str, record_id: str) -> str:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from macros import site
 from macros.canonical import template
-from macros.export import entity_jsonld
 from macros.html import Linker, esc
+from macros.pages import record_page
 from macros.problems import CODES
 from macros.render_overview import OverviewRenderer
-from macros.render_pages import PageRenderer
 from macros.render_reference import reference
-from macros.render_source import SourceRenderer
 from scripts.kb import help_text
 
 
@@ -31,30 +29,30 @@ def define_env(env):
     def renderer(cls):
         return cls(report().kb, page_url(), config.use_directory_urls)
 
-    def jsonld(record_id: str) -> dict:
-        return entity_jsonld(report().kb, record_id, site.base_url(config))
+    # A record's page, for a hand-written page that shows one. (The generated
+    # pages are written by the hook with the same function, without a template.)
+    def page(kind: str, record_id: str) -> str:
+        return record_page(report(), kind, record_id, page_url(), config.use_directory_urls, site.base_url(config))
 
     @env.macro
     def person_page(record_id: str) -> str:
-        return renderer(PageRenderer).person(report().kb.people[record_id], jsonld(record_id))
+        return page("person", record_id)
 
     @env.macro
     def unit_page(record_id: str) -> str:
-        return renderer(PageRenderer).unit(report().kb.units[record_id], jsonld(record_id))
+        return page("unit", record_id)
 
     @env.macro
     def event_page(record_id: str) -> str:
-        return renderer(PageRenderer).event(report().kb.events[record_id], jsonld(record_id))
+        return page("event", record_id)
 
     @env.macro
     def discrepancy_page(record_id: str) -> str:
-        return renderer(PageRenderer).discrepancy(report().kb.discrepancies[record_id])
+        return page("discrepancy", record_id)
 
     @env.macro
     def source_page(record_id: str) -> str:
-        kb = report().kb
-        source = kb.sources[record_id]
-        return renderer(SourceRenderer).source(source, report().coverage[record_id], jsonld(record_id))
+        return page("source", record_id)
 
     @env.macro
     def index_table(kind: str) -> str:

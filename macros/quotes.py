@@ -154,7 +154,7 @@ def normalize_with_offsets(original: str) -> NormalizedText:
     return NormalizedText(original, "".join(out), Offsets(starts, origins, steps, size + 1))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 17)  # every quote of a large knowledge base: pages, exports and feeds all ask
 def quote_anchor(source_id: str, quote: str) -> str:
     """A stable anchor for a quoted passage: the same words give the same anchor."""
     digest = hashlib.sha1(f"{source_id}\n{normalize(quote)}".encode("utf-8")).hexdigest()

@@ -23,7 +23,7 @@ EVENT_KIND_LABELS = {
 # and links are there to navigate: they are left out of the index (Material's
 # search drops an element, or a heading's whole section, marked
 # data-search-exclude, then removes the attribute from the page).
-NOT_SEARCHED = " { data-search-exclude }"  # attr_list on a Markdown heading
+NOT_SEARCHED = ' { data-search-exclude="true" }'  # attr_list on a Markdown heading (a value, so it is removed)
 
 
 def _dl(rows: list[tuple[str, str]]) -> str:

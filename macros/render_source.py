@@ -57,7 +57,9 @@ class SourceRenderer(PageRenderer):
         no_claim = tag("ul", "".join(
             tag("li", f"“{esc(s.text)}” — {esc(s.reason)}") for s in coverage.sentences if s.status == "no-claim"))
         return (f"# {md_text(source.title)}\n\n{dl}\n{notes}\n"
-                + "\n## Archived text\n\n"
+                # The archived text is long and its cited passages are indexed as claims on the entity
+                # pages: the search index (at most 1 KB per entity) leaves it out.
+                + f"\n## Archived text{NOT_SEARCHED}\n\n"
                 + '<p class="kb-help">The text exactly as archived. Highlighted passages are quoted by claims; '
                   "the numbers after each passage link to those claims.</p>\n"
                 + self.archive(source) + "\n"

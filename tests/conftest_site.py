@@ -2,7 +2,7 @@
 
 - `build_site`: run `mkdocs build --strict` the way the Makefile does, in a
   subprocess, with a controlled environment;
-- `real_site`: the repository's own site, built once per test process;
+- `real_site`: the repository's own site, built once per test run (`shared`);
 - `Site` / `Page`: the built HTML parsed once, with in-site link resolution;
 - `serve`: a built site on 127.0.0.1 over HTTP, in a thread;
 - `launch_chromium`: the system's Chromium under Playwright, with no
@@ -22,7 +22,6 @@ import posixpath
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +37,8 @@ ENTITY_FOLDERS = ("people", "units", "events", "discrepancies")
 CONFIG_ENV = ("SITE_URL", "REPO_URL", "EDIT_URI", "KB_DATA", "SOURCE_DATE_EPOCH")
 EDIT_ENV = {"REPO_URL": "https://github.com/example/kb", "EDIT_URI": "edit/main/docs/"}
 
-CHROMIUM = os.environ.get("KB_TEST_CHROMIUM", "/usr/bin/chromium")
+# The system's Chromium (Playwright's own browser download is not used); KB_TEST_CHROMIUM overrides.
+CHROMIUM = os.environ.get("KB_TEST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or ""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--disable-gpu"]
 
@@ -62,17 +62,40 @@ def build_site(site_dir: Path, *, config: Path = REPO / "mkdocs.yml", env: dict[
     return result
 
 
-@functools.cache
-def real_site_build() -> tuple[Path, str]:
-    """The repository's site with edit links on, built once per test process (xdist
-    worker): its folder and the build's output."""
-    site_dir = Path(tempfile.mkdtemp(prefix="kb-real-site-")) / "site"
-    result = build_site(site_dir, env=EDIT_ENV)
-    return site_dir, result.stdout + result.stderr
+def shared(tmp_path_factory, name: str, make) -> Path:
+    """A folder made once for the whole test run, even across xdist workers.
+
+    make(folder) fills the folder the first time; later callers (in this or
+    another worker process) wait for it and reuse it.
+    """
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of one run
+    folder = root / f"shared-{name}"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
 
 
-def real_site() -> Path:
-    return real_site_build()[0]
+def real_site_build(tmp_path_factory) -> tuple[Path, str]:
+    """The repository's site with edit links on, built once per test run: its folder and the build's output."""
+    def make(folder: Path) -> None:
+        result = build_site(folder / "site", env=EDIT_ENV)
+        (folder / "build-output.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
+
+    folder = shared(tmp_path_factory, "real-site", make)
+    return folder / "site", (folder / "build-output.txt").read_text(encoding="utf-8")
+
+
+def real_site(tmp_path_factory) -> Path:
+    return real_site_build(tmp_path_factory)[0]
 
 
 def make_project(root: Path, data_dir: Path) -> Path:
@@ -122,7 +145,8 @@ class Site:
             relative = file.relative_to(self.root).as_posix()
             html = file.read_text(encoding="utf-8")
             soup = BeautifulSoup(html, "lxml")
-            ids = {tag["id"] for tag in soup.find_all(id=True)} | {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+            ids = {tag["id"] for tag in soup.find_all(id=True)}
+            ids |= {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
             self.pages[relative] = Page(relative, html, soup, ids)
 
     def page(self, url: str) -> Page:
@@ -182,7 +206,7 @@ def serve(root: Path):
 
 
 def chromium_available() -> bool:
-    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+    return bool(CHROMIUM) and Path(CHROMIUM).exists()
 
 
 def launch_chromium(playwright):

@@ -40,12 +40,13 @@ PAGES = {
     "downloads": "downloads/",
     "people-index": "people/",
     "discrepancies": "discrepancies/",
+    "not-found": "404.html",  # what GitHub Pages serves for a missing address (root-absolute links)
 }
 
 
 @pytest.fixture(scope="module")
-def base_url():
-    with serve(real_site()) as url:
+def base_url(tmp_path_factory):
+    with serve(real_site(tmp_path_factory)) as url:
         yield url
 
 

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest_site import EDIT_ENV, REPO, build_site
+from conftest_site import EDIT_ENV, REPO, build_site, shared
 
 pytestmark = pytest.mark.slow
 
@@ -29,12 +29,12 @@ DEPLOY_ENV = {**EDIT_ENV, "SITE_URL": "https://example.github.io/kb/"}
 
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory):
-    base = tmp_path_factory.mktemp("reproducible")
-    first = base / "first" / "site"
-    second = base / "second-build-elsewhere" / "output"
-    build_site(first, env={**DEPLOY_ENV, "PYTHONHASHSEED": "1"})
-    build_site(second, env={**DEPLOY_ENV, "PYTHONHASHSEED": "2"})
-    return first, second
+    def make(base):
+        build_site(base / "first" / "site", env={**DEPLOY_ENV, "PYTHONHASHSEED": "1"})
+        build_site(base / "second-build-elsewhere" / "output", env={**DEPLOY_ENV, "PYTHONHASHSEED": "2"})
+
+    base = shared(tmp_path_factory, "reproducible", make)
+    return base / "first" / "site", base / "second-build-elsewhere" / "output"
 
 
 def _files(root):

@@ -26,8 +26,8 @@ FOREIGN = re.compile(r"fonts\.googleapis|fonts\.gstatic|cdn\.jsdelivr|unpkg\.com
 
 
 @pytest.fixture(scope="module")
-def site() -> Site:
-    return Site(real_site())
+def site(tmp_path_factory) -> Site:
+    return Site(real_site(tmp_path_factory))
 
 
 def test_every_record_has_a_page(site):
@@ -154,6 +154,10 @@ def test_nothing_is_loaded_from_another_host(site):
         for style in page.soup.find_all("style"):
             if re.search(r"url\(\s*['\"]?(https?:)?//|@import", style.get_text()):
                 offenders.append(f"{page.path}: external url() in <style>")
+        for element in page.soup.find_all(attrs={"href": True}) + page.soup.find_all(attrs={"src": True}):
+            url = element.get("href") or element.get("src")
+            if url.startswith("//"):  # protocol-relative: another host (404.html once had href="//feed.xml")
+                offenders.append(f"{page.path}: <{element.name} {url}>")
         if FOREIGN.search(page.html):
             offenders.append(f"{page.path}: mentions {FOREIGN.search(page.html).group(0)}")
     for css in site.root.rglob("*.css"):
@@ -183,9 +187,9 @@ def test_no_template_source_leaks_into_the_site(site):
     assert leaked == []
 
 
-def test_build_output_is_quiet():
+def test_build_output_is_quiet(tmp_path_factory):
     """The strict build prints no WARNING (they would fail --strict anyway) and no traceback."""
-    output = real_site_build()[1]
+    output = real_site_build(tmp_path_factory)[1]
     assert "WARNING" not in output and "Traceback" not in output, output
 
 

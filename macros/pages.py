@@ -1,0 +1,29 @@
+"""The Markdown of one record's page, as the hook (for generated pages) and the
+macros (for hand-written pages that call them) both produce it.
+
+No MkDocs here: the caller gives the validated report, the page's URL, the
+URL style and the site's base URL.
+"""
+
+from __future__ import annotations
+
+from .export import entity_jsonld
+from .render_pages import PageRenderer
+from .render_source import SourceRenderer
+from .validate import Report
+
+KINDS = ("person", "unit", "event", "source", "discrepancy")
+
+
+def record_page(report: Report, kind: str, record_id: str, page_url: str, directory_urls: bool,
+                base_url: str) -> str:
+    """The page of the record `record_id` of kind `kind`; KeyError if there is none."""
+    kb = report.kb
+    if kind == "source":
+        return SourceRenderer(kb, page_url, directory_urls).source(
+            kb.sources[record_id], report.coverage[record_id], entity_jsonld(kb, record_id, base_url))
+    renderer = PageRenderer(kb, page_url, directory_urls)
+    if kind == "discrepancy":
+        return renderer.discrepancy(kb.discrepancies[record_id])
+    record = {"person": kb.people, "unit": kb.units, "event": kb.events}[kind][record_id]
+    return getattr(renderer, kind)(record, entity_jsonld(kb, record_id, base_url))
