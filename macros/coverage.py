@@ -3,8 +3,10 @@ carrying no claim? Uncovered sentences are facts the knowledge base missed."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from .model import KnowledgeBase, Source
 from .quotes import NormalizedText, normalize_with_offsets, split_sentences
@@ -61,10 +63,16 @@ def coverage_of(kb: KnowledgeBase, source: Source) -> Coverage:
     used_spans = [span for claim in kb.claims_citing.get(source.id, ()) for c in claim.cite
                   if c.source == source.id and (span := text.span(c.quote))]
     marked = [(span, n.reason) for n in source.no_claim if (span := text.span(n.quote))]
+    # A sentence is used when a quoted span starts before its end and ends after its start: with the
+    # spans sorted by start, the furthest end among those that start before the sentence ends says it.
+    used_spans.sort()
+    span_starts = [s for s, _ in used_spans]
+    furthest = list(accumulate((e for _, e in used_spans), max))
     sentences = []
     for start, end in split_sentences(source.text):
         status, reason = "unaccounted", ""
-        if any(s < end and e > start for s, e in used_spans):
+        before = bisect_left(span_starts, end)
+        if before and furthest[before - 1] > start:
             status = "used"
         else:
             for (s, e), why in marked:

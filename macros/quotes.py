@@ -37,6 +37,7 @@ _NON_SPACE = re.compile(r"\S+")  # \S is exactly `not str.isspace()`
 MIN_QUOTE_CHARS = 12
 
 
+@lru_cache(maxsize=1 << 17)  # each quote is matched, anchored and exported several times
 def normalize(text: str) -> str:
     """Return the normalized form used for matching (see module docstring)."""
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
@@ -103,15 +104,81 @@ class NormalizedText:
         return self.offsets[start], self.offsets[end - 1] + 1 if end > 0 else 0
 
 
+class _ShiftOffsets(Sequence):
+    """The offsets of a text in which every character normalizes to one character (the usual case:
+    typographic quotes, dashes, accented letters): only whitespace moves characters. A character's
+    offset is its index plus the characters removed before it (leading whitespace, and all but one
+    of each longer run of whitespace), kept per run; a space maps where the next character does."""
+
+    __slots__ = ("normalized", "marks", "shifts", "length", "end")
+
+    def __init__(self, normalized: str, marks: list[int], shifts: list[int], end: int):
+        self.normalized, self.marks, self.shifts, self.end = normalized, marks, shifts, end
+        self.length = len(normalized) + 1
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.length))]
+        if index < 0:
+            index += self.length
+        if not 0 <= index < self.length:
+            raise IndexError("offset index out of range")
+        if index == self.length - 1:
+            return self.end
+        if self.normalized[index] == " ":
+            index += 1  # a space is never last: it maps to the character after it
+        return index + self.shifts[bisect_right(self.marks, index) - 1]
+
+
+_LONG_SPACE = re.compile(r"\s{2,}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _one_to_one(original: str) -> str | None:
+    """The text with each character normalized (NFKC, then quotes and dashes), when every character
+    becomes exactly one character, whitespace staying whitespace; else None."""
+    if original.isascii():
+        return original  # ASCII is left as it is by both steps
+    changes = []
+    for char in set(_NON_ASCII.findall(original)):
+        piece = unicodedata.normalize("NFKC", char).translate(_TRANSLATE)
+        if len(piece) != 1 or piece.isspace() != char.isspace():
+            return None
+        if piece != char:
+            changes.append((char, piece))
+    if len(changes) > 8:
+        return original.translate({ord(char): piece for char, piece in changes})
+    for char, piece in changes:  # a few kinds of quotes and dashes: one fast pass each
+        original = original.replace(char, piece)
+    return original
+
+
 def normalize_with_offsets(original: str) -> NormalizedText:
     """Normalize character by character, remembering where each one came from.
 
     NFKC is applied per character, which equals whole-string NFKC for the
     composed text sources arrive in; whitespace runs collapse to one space.
-    A word of ASCII characters is left as it is by both steps, so it is
-    copied whole; only words with other characters are normalized one
-    character at a time.
+    When every character normalizes to exactly one (the usual case), the
+    text is translated at once and only the runs of whitespace are
+    recorded; otherwise a word of ASCII characters is copied whole and
+    the others are normalized one character at a time.
     """
+    translated = _one_to_one(original)
+    if translated is not None:
+        normalized = " ".join(translated.split())
+        lead = len(translated) - len(translated.lstrip())
+        marks, shifts, removed = [0], [lead], lead
+        for match in _LONG_SPACE.finditer(translated, lead):
+            if match.end() == len(translated):
+                break  # trailing whitespace: nothing follows it
+            space = match.start() - removed  # where the run's one space is in the normalized text
+            removed += match.end() - match.start() - 1
+            marks.append(space + 1)
+            shifts.append(removed)
+        return NormalizedText(original, normalized, _ShiftOffsets(normalized, marks, shifts, len(original)))
     out: list[str] = []
     starts, origins, steps = array("q"), array("q"), array("b")
     size = 0  # characters in `out` so far

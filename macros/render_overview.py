@@ -7,7 +7,7 @@ from .coverage import coverage_all
 from .html import esc, tag
 from .model import Event, KnowledgeBase
 from .orgchart import change_svg
-from .render_pages import EVENT_KIND_LABELS, PageRenderer
+from .render_pages import EVENT_KIND_LABELS, PageRenderer, _span
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -130,5 +130,6 @@ class OverviewRenderer(PageRenderer):
         if not children:
             return ""
         return tag("ul", "".join(
-            tag("li", self.claims.record_link(u.id) + self.claims.markers(p.claim) + self.subtree(u.id, seen | {u.id}))
+            tag("li", self.claims.record_link(u.id) + _span(p.start, p.end, p.status) + self.claims.markers(p.claim)
+                + self.subtree(u.id, seen | {u.id}))
             for u, p in children))

@@ -94,6 +94,22 @@ _TYPE_TESTS = {
 }
 
 
+def _all_of(tests: list):
+    """One predicate that is true when every test is (a plain loop: faster than all() over a generator)."""
+    if not tests:
+        return lambda value: True
+    if len(tests) == 1:
+        return tests[0]
+    tests = tuple(tests)
+
+    def check(value) -> bool:
+        for test in tests:
+            if not test(value):
+                return False
+        return True
+    return check
+
+
 class _Compiler:
     def __init__(self, schemas: dict[str, dict]):
         self.schemas = schemas
@@ -120,7 +136,7 @@ class _Compiler:
     def compile(self, schema, file: str):
         if schema is True:
             return lambda value: True
-        if not isinstance(schema, dict) or schema is False:
+        if not isinstance(schema, dict):
             raise _Unsupported(repr(schema))
         unknown = set(schema) - _ANNOTATIONS - {"$ref", "type", "enum", "properties", "required",
                                                  "additionalProperties", "items", "minItems", "maxItems",
@@ -134,8 +150,8 @@ class _Compiler:
             names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             if any(name not in _TYPE_TESTS for name in names):
                 raise _Unsupported(str(names))
-            checks = [_TYPE_TESTS[name] for name in names]
-            tests.append(lambda v: any(check(v) for check in checks))
+            checks = tuple(_TYPE_TESTS[name] for name in names)
+            tests.append(checks[0] if len(checks) == 1 else lambda v: any(check(v) for check in checks))
         if "enum" in schema:
             options = schema["enum"]
             if not all(isinstance(o, str) for o in options):
@@ -157,7 +173,14 @@ class _Compiler:
                                                                 and len(set(v)) == len(v)))
         if "items" in schema:
             item = self.compile(schema["items"], file)
-            tests.append(lambda v: not isinstance(v, list) or all(item(i) for i in v))
+
+            def items(v) -> bool:
+                if isinstance(v, list):
+                    for element in v:
+                        if not item(element):
+                            return False
+                return True
+            tests.append(items)
         if "required" in schema:
             required = tuple(schema["required"])
             tests.append(lambda v: not isinstance(v, dict) or all(key in v for key in required))
@@ -167,18 +190,17 @@ class _Compiler:
             other = None if extra is False else self.compile(extra, file)
 
             def mapping(v) -> bool:
-                if not isinstance(v, dict):
-                    return True
-                for key, value in v.items():
-                    test = properties.get(key, other)
-                    if test is None or not test(value):
-                        return False
+                if isinstance(v, dict):
+                    for key, value in v.items():
+                        test = properties.get(key, other)
+                        if test is None or not test(value):
+                            return False
                 return True
             tests.append(mapping)
         if "anyOf" in schema:
-            branches = [self.compile(sub, file) for sub in schema["anyOf"]]
+            branches = tuple(self.compile(sub, file) for sub in schema["anyOf"])
             tests.append(lambda v: any(branch(v) for branch in branches))
-        return lambda value: all(test(value) for test in tests)
+        return _all_of(tests)
 
 
 @lru_cache(maxsize=None)

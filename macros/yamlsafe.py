@@ -171,43 +171,54 @@ def _build(events: list, doc: Document):
         doc.positions[path] = (mark.line + 1, mark.column + 1)
         return path
 
+    scalar, mapping, sequence = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     for event in events:
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)  # the parser makes these exact classes; the most frequent are tested first
+        if kind is scalar or kind is mapping or kind is sequence:
+            if event.anchor is not None:
+                raise _Reject("yaml-anchor", f"anchor &{event.anchor} is not allowed", event.start_mark,
+                              "write values out in full; anchors and aliases are not used in records")
+            if event.tag not in (None, "!") and not (kind is scalar and event.implicit[0]):
+                shown = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+                raise _Reject("yaml-tag", f"the tag {shown} is not allowed", event.start_mark,
+                              "remove the tag; records hold plain text, numbers, lists and mappings")
+            if kind is scalar:
+                place(_scalar(event), event.start_mark, False)
+            elif kind is mapping:
+                container: dict = {}
+                path = place(container, event.start_mark, True)
+                stack.append([container, path, None])
+            else:
+                container_list: list = []
+                path = place(container_list, event.start_mark, True)
+                stack.append([container_list, path, None])
+        elif kind in ends:
+            stack.pop()
+        elif isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
                 raise _Reject("yaml-syntax", "the file holds more than one YAML document (---)", event.start_mark,
                               "keep one record per file")
-            continue
-        if isinstance(event, yaml.AliasEvent):
+        elif isinstance(event, yaml.AliasEvent):
             raise _Reject("yaml-anchor", f"alias *{event.anchor} is not allowed", event.start_mark,
                           "write the value out in full instead of referring to an anchor")
-        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            if event.anchor is not None:
-                raise _Reject("yaml-anchor", f"anchor &{event.anchor} is not allowed", event.start_mark,
-                              "write values out in full; anchors and aliases are not used in records")
-            if event.tag not in (None, "!") and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
-                shown = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-                raise _Reject("yaml-tag", f"the tag {shown} is not allowed", event.start_mark,
-                              "remove the tag; records hold plain text, numbers, lists and mappings")
-        if isinstance(event, yaml.ScalarEvent):
-            place(_scalar(event), event.start_mark, False)
-        elif isinstance(event, yaml.MappingStartEvent):
-            container: dict = {}
-            path = place(container, event.start_mark, True)
-            stack.append([container, path, None])
-        elif isinstance(event, yaml.SequenceStartEvent):
-            container_list: list = []
-            path = place(container_list, event.start_mark, True)
-            stack.append([container_list, path, None])
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
     return root
 
 
+# The first characters some implicit type (null, bool, number, date, merge...) can start with: a plain
+# scalar starting with any other is text, without trying each type's pattern on it.
+_TYPED_FIRST = frozenset(key for key in _resolver.yaml_implicit_resolvers if key)
+_PLAIN_TEXT_SHORTCUT = None not in _resolver.yaml_implicit_resolvers and not _resolver.yaml_path_resolvers
+
+
 def _scalar(event):
+    value = event.value
     if not event.implicit[0] or event.tag == "!":
-        return event.value  # quoted: always text
-    tag = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+        return value  # quoted: always text
+    if _PLAIN_TEXT_SHORTCUT and value and value[0] not in _TYPED_FIRST:
+        return value
+    tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
     if tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:str"):
         return event.value  # dates stay as written: 2026-06-08
     if tag == "tag:yaml.org,2002:merge":

@@ -317,28 +317,25 @@ def parse_csv(text: str) -> list[Result]:
 
 
 def site_path(url: str, root_url: str, site_label: str) -> str:
-    """``http://127.0.0.1:N/kb/people/x/`` -> ``site/people/x/index.html``."""
-    if not url.startswith(root_url):
-        return url
-    rel = urllib.parse.unquote(urllib.parse.urlsplit(url[len(root_url) :]).path)
-    if rel == "" or rel.endswith("/"):
-        rel += "index.html"
-    return f"{site_label}/{rel}"
-
-
-def shown_url(url: str, root_url: str) -> str:
-    """A checked URL as a reader of the site sees it: ``/people/x/#a``."""
-    parts = urllib.parse.urlsplit(root_url)
-    origin = f"{parts.scheme}://{parts.netloc}"
+    """``http://127.0.0.1:N/kb/people/x/#a`` -> ``site/people/x/index.html#a``;
+    a URL off the site is returned as it is, or marked if on the same server."""
+    parts = urllib.parse.urlsplit(url)
     if url.startswith(root_url):
-        return "/" + url[len(root_url) :]
-    if url.startswith(origin + "/"):
-        return url[len(origin) :] + " (outside the site: a root-absolute link?)"
+        rel = urllib.parse.unquote(parts.path[len(urllib.parse.urlsplit(root_url).path) :])
+        if rel == "" or rel.endswith("/"):
+            rel += "index.html"
+        return f"{site_label}/{rel}" + (f"#{parts.fragment}" if parts.fragment else "")
+    root = urllib.parse.urlsplit(root_url)
+    if (parts.scheme, parts.netloc) == (root.scheme, root.netloc):
+        path = urllib.parse.urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+        return f"{path} (off the site, which is served under {root.path}: a root-absolute link?)"
     return url
 
 
 def shorten(message: str) -> str:
-    """Cut LinkChecker's list of available anchors to a readable length."""
+    """Cut LinkChecker's list of available anchors to a readable length, and
+    its ``(decoded: ...)`` when that is the anchor itself."""
+    message = re.sub(r"`([^']*)' \(decoded: `\1'\) ", r"`\1' ", message)
     match = re.match(r"(.*Available anchors: )(.*)\.$", message, re.S)
     if not match:
         return message
@@ -352,12 +349,13 @@ def shorten(message: str) -> str:
 def describe(res: Result, root_url: str, site_label: str) -> tuple[str, str]:
     """(where, what) of a failed result, e.g. (``site/a/index.html:12:5``,
     ``broken anchor: ../b/#x -> /b/#x: Anchor `x' not found. ...``)."""
-    where = site_path(res.parent, root_url, site_label) if res.parent else "(start)"
+    where = site_path(res.parent, root_url, site_label) if res.parent else "(start page)"
     if res.line:
         where += f":{res.line}" + (f":{res.column}" if res.column else "")
     reasons = [] if res.valid else [res.result or "invalid"]
     reasons += [shorten(w) for w in res.warnings]
-    what = f"{res.kind}: {res.url} -> {shown_url(res.real_url, root_url)}: " + " ".join(reasons)
+    target = site_path(res.real_url, root_url, site_label)
+    what = f"{res.kind}: {res.url} -> {target}: " + " ".join(reasons)
     return where, what
 
 
@@ -366,7 +364,9 @@ def github_escape(text: str) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word}{'es' if word.endswith('s') else 's'}"
 
 
 # --------------------------------------------------------------------------

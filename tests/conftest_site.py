@@ -15,6 +15,7 @@ test_reproducible.py and test_no_half_publish.py.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import http.server
 import os
@@ -68,8 +69,6 @@ def shared(tmp_path_factory, name: str, make) -> Path:
     make(folder) fills the folder the first time; later callers (in this or
     another worker process) wait for it and reuse it.
     """
-    import fcntl
-
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # shared by the workers of one run

@@ -137,6 +137,26 @@ def test_citation_tooltip_opens_from_the_keyboard(new_page, base_url):
     assert watch.problems() == []
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_every_tooltip_fits_the_screen(size, new_page, base_url):
+    options = {"viewport": DESKTOP} if size == "desktop" else {"viewport": PHONE, "is_mobile": True, "has_touch": True}
+    page, watch = new_page(**options)
+    cut_off = []
+    for kind in ("person", "unit", "discrepancy"):
+        page.goto(base_url + PAGES[kind], wait_until="load")
+        cut_off += page.evaluate("""kind => {
+            const width = document.documentElement.clientWidth, out = [];
+            for (const marker of document.querySelectorAll('article a.kb-cite-link')) {
+                marker.focus();
+                const tip = marker.nextElementSibling.getBoundingClientRect();
+                if (tip.left < 0 || tip.right > width) out.push(`${kind} ${marker.textContent}: ${tip.left}..${tip.right}`);
+            }
+            return out;
+        }""", kind)
+    assert cut_off == [], f"{len(cut_off)} tooltips run off the screen"
+    assert watch.problems() == []
+
+
 @pytest.mark.parametrize("kind", sorted(PAGES))
 def test_page_kind_is_clean_accessible_and_fits_a_phone(kind, new_page, base_url):
     from axe_playwright_python.sync_playwright import Axe
@@ -169,6 +189,8 @@ def test_screenshots(scheme, new_page, base_url):
         expected = "slate" if scheme == "dark" else "default"
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
         page.screenshot(path=SCREENSHOTS / f"person-{scheme}-{size_name}.png")
+        page.locator("article a.kb-cite-link").nth(4).focus()
+        page.screenshot(path=SCREENSHOTS / f"person-tooltip-{scheme}-{size_name}.png")
         # The source page as a citation opens it: scrolled to the quote, highlighted.
         href = page.locator("article a.kb-cite-link").nth(2).get_attribute("href")
         page.goto(base_url + PAGES["person"] + href, wait_until="load")

@@ -1,0 +1,262 @@
+"""scripts/linkcheck.py: the real LinkChecker over a small real MkDocs site.
+
+One minimal Material site is built once (pages linking each other with
+anchors on directory URLs, a 404.html and sitemaps with absolute URLs of the
+published site, a mailto: link, an external link); each test copies it,
+seeds one fault into the built HTML and expects the check to fail and name
+the fault. The clean copy must pass: the false positives are handled by the
+configuration.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from scripts import linkcheck
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+MKDOCS_YML = """\
+site_name: Link check test
+site_url: https://example.org/kb/
+use_directory_urls: true
+strict: true
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+markdown_extensions:
+  - attr_list
+nav:
+  - Home: index.md
+  - About: about.md
+  - People: people/index.md
+"""
+
+PAGES = {
+    "index.md": """\
+# Home
+
+Read [the second section](about.md#section-two) and see
+[Eddie Wu, Chief Scientist](people/eddie-wu.md#role-chief-scientist).
+Write to [the editors](mailto:editors@example.org), or read
+[elsewhere](https://example.com/page#part).
+""",
+    "about.md": """\
+# About
+
+## Section one
+
+Back [home](index.md).
+
+## Section two
+
+To the [people](people/index.md).
+""",
+    "people/index.md": """\
+# People
+
+- [Eddie Wu](eddie-wu.md)
+""",
+    "people/eddie-wu.md": """\
+# Eddie Wu
+
+## Chief Scientist {#role-chief-scientist}
+
+See [section one](../about.md#section-one) and the [home page](../index.md).
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("linkcheck-site")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    for name, text in PAGES.items():
+        path = root / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", "site"],
+        cwd=root,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    site = root / "site"
+    # The traps the configuration must handle are really there:
+    assert 'href="/kb/' in (site / "404.html").read_text(encoding="utf-8")
+    assert (site / "sitemap.xml").is_file() and (site / "sitemap.xml.gz").is_file()
+    assert 'href="about/#section-two"' in (site / "index.html").read_text(encoding="utf-8")
+    return site
+
+
+@pytest.fixture
+def site(built_site, tmp_path) -> Path:
+    """A fresh copy of the built site, to seed faults into."""
+    return Path(shutil.copytree(built_site, tmp_path / "site"))
+
+
+def seed(site: Path, page: str, old: str, new: str) -> None:
+    """Replace the first ``old`` by ``new`` in a built page."""
+    path = site / page
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {page}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def run_check(site: Path) -> tuple[int, str]:
+    out = io.StringIO()
+    code = linkcheck.check(site, out=out)
+    return code, out.getvalue()
+
+
+@pytest.mark.slow
+def test_clean_site_passes_from_the_command_line(built_site):
+    proc = subprocess.run(
+        [sys.executable, "-m", "scripts.linkcheck", str(built_site)],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "linkcheck: OK: every link and anchor resolves" in proc.stdout
+    # Every page was checked, 404.html included (found, not followed).
+    assert "checking 5 pages" in proc.stdout
+
+
+@pytest.mark.slow
+def test_broken_link_fails_and_is_named(site):
+    seed(site, "index.html", 'href="people/eddie-wu/#role-chief-scientist"', 'href="people/nobody/"')
+    code, out = run_check(site)
+    assert code == 1, out
+    assert "broken link: people/nobody/ ->" in out
+    assert f"{site}/index.html:" in out  # the page holding it, with line and column
+    assert "404" in out
+    assert "linkcheck: FAILED: 1 broken link, 0 broken anchors" in out
+
+
+@pytest.mark.slow
+def test_broken_anchor_on_a_directory_url_fails_and_is_named(site):
+    seed(site, "index.html", 'href="about/#section-two"', 'href="about/#section-nine"')
+    code, out = run_check(site)
+    assert code == 1, out
+    assert "broken anchor: about/#section-nine ->" in out
+    assert f"{site}/about/index.html#section-nine" in out
+    assert "Anchor `section-nine' not found" in out
+    assert "`section-two'" in out  # the anchors that are there are listed
+    assert "0 broken links, 1 broken anchor" in out
+
+
+@pytest.mark.slow
+def test_broken_anchor_on_an_orphan_page_is_found(site):
+    """A page that nothing links to is checked too."""
+    orphan = site / "people" / "orphan" / "index.html"
+    orphan.parent.mkdir()
+    shutil.copy(site / "people" / "eddie-wu" / "index.html", orphan)
+    seed(site, "people/orphan/index.html", "../../about/#section-one", "../../about/#no-such-section")
+    code, out = run_check(site)
+    assert code == 1, out
+    assert "checking 6 pages" in out
+    assert f"{site}/people/orphan/index.html:" in out
+    assert "broken anchor: ../../about/#no-such-section" in out
+    assert "1 broken anchor" in out
+
+
+@pytest.mark.slow
+def test_root_absolute_link_fails_as_on_a_project_site(site):
+    """GitHub Pages serves a project site under /<repo>/: /about/ leaves it."""
+    seed(site, "people/eddie-wu/index.html", 'href="../../about/#section-one"', 'href="/about/"')
+    code, out = run_check(site)
+    assert code == 1, out
+    assert "broken link: /about/ ->" in out
+    assert "root-absolute" in out
+
+
+@pytest.mark.slow
+def test_redirect_is_a_failure(site):
+    """A directory link without its slash works only through a redirect."""
+    seed(site, "index.html", 'href="about/#section-two"', 'href="about"')
+    code, out = run_check(site)
+    assert code == 1, out
+    assert "warning: about ->" in out
+    assert "301" in out
+
+
+def test_missing_site_directory_is_a_clear_error(tmp_path, capsys):
+    assert linkcheck.main([str(tmp_path / "site")]) == 2
+    err = capsys.readouterr().err
+    assert "no site directory" in err and "make build" in err
+
+
+def test_directory_without_index_is_an_error(tmp_path, capsys):
+    assert linkcheck.main([str(tmp_path)]) == 2
+    assert "index.html" in capsys.readouterr().err
+
+
+def test_server_lifts_linkcheckers_throttle_and_serves_under_a_sub_path(tmp_path):
+    (tmp_path / "index.html").write_text("<p id=a>é</p>", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    with linkcheck.serve(tmp_path) as (root_url, served):
+        assert root_url.startswith("http://127.0.0.1:") and root_url.endswith(linkcheck.BASE_PATH)
+        with urllib.request.urlopen(root_url) as resp:
+            # linkcheck/checker/httpurl.py: `if "LinkChecker" in self.headers`
+            assert "LinkChecker" in resp.headers
+            assert resp.headers["Content-Type"] == "text/html; charset=utf-8"
+        origin = root_url[: -len(linkcheck.BASE_PATH)]
+        for url in (origin + "/index.html", root_url + "empty/", root_url + "missing/"):
+            with pytest.raises(urllib.error.HTTPError) as info:
+                urllib.request.urlopen(url)
+            assert info.value.code == 404
+        assert served[0] == 4
+
+
+def test_config_raises_the_request_rate_and_checks_anchors():
+    import configparser
+
+    rc = configparser.RawConfigParser()
+    rc.read(linkcheck.CONFIG, encoding="utf-8")
+    assert rc.getfloat("checking", "maxrequestspersecond") >= 1000
+    assert rc.has_section("AnchorCheck")
+    assert not rc.has_option("filtering", "ignorewarnings")
+    assert not rc.getboolean("filtering", "checkextern", fallback=False)
+
+
+def test_start_pages_share_out_every_page():
+    pages = ["./", "404.html", "a/", "b/", "c d/"]
+    starts = linkcheck.start_pages(pages, 2)
+    assert len(starts) == 2
+    html = b"".join(starts.values()).decode()
+    for href in ('href="../"', 'href="../404.html"', 'href="../a/"', 'href="../b/"', 'href="../c%20d/"'):
+        assert html.count(href) == 1, href
+
+
+def test_parse_csv_reads_linkcheckers_rows():
+    text = (
+        "# created by LinkChecker\n"
+        "urlname;parentname;base;result;warningstring;infostring;valid;url;line;column;name;"
+        "dltime;size;checktime;cached;level;modified\n"
+        "http://h/kb/s.html;;;200 OK;;;True;http://h/kb/s.html;1;2;3;0;0;0;\n"
+        'a/#x;http://h/kb/;;200 OK;"Anchor `x\' not found.\nSecond warning.";;True;'
+        "http://h/kb/a/#x;12;5;;1;2;3;0;2;\n"
+        "# Stopped checking\n"
+    )
+    start, anchor = linkcheck.parse_csv(text)
+    assert start.line == "" and not start.failed
+    assert anchor.kind == "broken anchor" and anchor.line == "12" and anchor.column == "5"
+    assert anchor.warnings == ("Anchor `x' not found.", "Second warning.")
