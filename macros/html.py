@@ -17,9 +17,15 @@ from .model import FOLDERS
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")  # Python-Markdown's escapable characters (~ is not one)
 
 
+_HTML_SPECIAL = re.compile(r"[&<>\"']")
+
+
 def esc(text: object) -> str:
     """Escape for HTML text and attribute values."""
-    return html.escape(str(text), quote=True)
+    text = str(text)
+    # Most texts have nothing to escape: one scan instead of html.escape's five (a large site calls this
+    # hundreds of thousands of times).
+    return html.escape(text, quote=True) if _HTML_SPECIAL.search(text) else text
 
 
 def md_text(text: str) -> str:
@@ -85,6 +91,16 @@ def record_path(kind: str, record_id: str) -> str:
 def tag(name: str, content: str = "", **attrs: object) -> str:
     """An element with escaped attribute values; `content` is already HTML."""
     rendered = "".join(
-        f' {key.rstrip("_").replace("_", "-")}="{esc(value)}"' for key, value in attrs.items() if value is not None
+        f' {_ATTRIBUTE_NAMES.get(key) or _attribute_name(key)}="{esc(value)}"'
+        for key, value in attrs.items() if value is not None
     )
     return f"<{name}{rendered}>{content}</{name}>"
+
+
+_ATTRIBUTE_NAMES: dict[str, str] = {}
+
+
+def _attribute_name(key: str) -> str:
+    """class_ -> class, aria_label -> aria-label (remembered: the same few names come back all the time)."""
+    _ATTRIBUTE_NAMES[key] = name = key.rstrip("_").replace("_", "-")
+    return name

@@ -113,10 +113,11 @@ def start_pages(pages: Sequence[str], jobs: int) -> dict[str, bytes]:
         shares[i % jobs].append(page)
     result = {}
     for n, share in enumerate(shares, start=1):
+        # The start pages are one level down (START_DIR/): "../" is the root.
+        hrefs = ["../" if p == "./" else "../" + urllib.parse.quote(p) for p in share]
         items = "\n".join(
-            f'<li><a href="{html.escape("../" + urllib.parse.quote(p) if p != "./" else "../")}">'
-            f"{html.escape(p)}</a></li>"
-            for p in share
+            f'<li><a href="{html.escape(href)}">{html.escape(p)}</a></li>'
+            for href, p in zip(hrefs, share, strict=True)
         )
         result[f"{START_DIR}/start-{n}-of-{jobs}.html"] = (
             '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
