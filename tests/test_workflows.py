@@ -176,7 +176,8 @@ def test_ci_runs_every_check_and_uploads_the_site():
     order = ["make validate", "make fmt-check", "make build", "make linkcheck", "make test"]
     positions = [script.index(cmd) for cmd in order]
     assert positions == sorted(positions), "the checks run in this order: " + ", ".join(order)
-    assert "apt-get install -y chromium" in script
+    test_step = next(s for s in steps(job) if s.get("run", "").strip() == "make test")
+    assert test_step["env"]["KB_TEST_CHROMIUM"], "the browser tests need a browser on the runner"
     setup = next(s for s in steps(job) if s.get("uses", "").startswith("actions/setup-python@"))
     assert str(setup["with"]["python-version"]) == "3.11"
     assert setup["with"]["cache"] == "pip"
