@@ -84,4 +84,13 @@ def coverage_of(kb: KnowledgeBase, source: Source) -> Coverage:
 
 
 def coverage_all(kb: KnowledgeBase) -> dict[str, Coverage]:
-    return {source_id: coverage_of(kb, source) for source_id, source in kb.sources.items()}
+    """Every source's coverage (computed once per knowledge base: validation and the sources' index
+    page both ask)."""
+    if _last_kb and _last_kb[0] is kb:
+        return _last_kb[1]
+    result = {source_id: coverage_of(kb, source) for source_id, source in kb.sources.items()}
+    _last_kb[:] = [kb, result]
+    return result
+
+
+_last_kb: list = []  # [knowledge base, its coverage]: the latest one only

@@ -7,10 +7,15 @@
 - on_files: add one generated page per record, whose source holds nothing
   to render (`render_macros: false`), so no YAML text is ever rendered as a
   template. Its edit link points at the record's YAML file.
-- on_page_markdown: write a generated page's Markdown from its record's id
-  (the same function the record macros use, without compiling a template
-  for each page).
+- on_nav: start rendering the generated pages' Markdown, then the downloads,
+  in a second process (macros/prerender.py), while MkDocs builds pages.
+- on_page_markdown: a generated page's Markdown, from that process or
+  rendered here from the record's id (the same function the record macros
+  use, without compiling a template for each page).
+- on_page_context: put the downloads' sizes in the downloads page, if they
+  were still being made when the page was rendered.
 - on_post_build: write the data exports next to the pages.
+- on_build_error: stop the second process.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from macros import site
 from macros.model import FOLDERS
-from macros.pages import record_page
 from macros.problems import DataError
 
 log = logging.getLogger("mkdocs.hooks.kb")
@@ -81,6 +85,14 @@ def on_files(files, config):
     return files
 
 
+def on_nav(nav, config, files):
+    # Every plugin has had its say on the files: the pages, in the order MkDocs will read them.
+    jobs = [(file.src_uri, *file.kb_record, file.url) for file in files.documentation_pages()
+            if getattr(file, "kb_record", None)]
+    site.start_prerender(config, jobs)
+    return nav
+
+
 @event_priority(-50)  # after mkdocs-macros (0), which has left the page alone
 def on_page_markdown(markdown, page, config, files):
     record = getattr(page.file, "kb_record", None)
@@ -88,12 +100,19 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     kind, record_id = record
     page.meta.pop("render_macros", None)  # said to mkdocs-macros only: the page has no metadata
-    return record_page(site.load_report(config), kind, record_id, page.url, config.use_directory_urls,
-                       site.base_url(config))
+    return site.generated_page(config, page.file.src_uri, kind, record_id, page.url)
+
+
+@event_priority(100)  # before Material's search indexes the page
+def on_page_context(context, page, config, nav):
+    if site.SIZE_MARK in page.content:
+        page.content = site.fill_download_sizes(config, page.content)
+    return context
 
 
 def on_post_build(config):
-    for relative_path, content in site.exports(config).items():
-        target = Path(config.site_dir) / relative_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    site.write_exports(config)
+
+
+def on_build_error(error, **kwargs):
+    site.stop_prerender()

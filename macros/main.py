@@ -104,10 +104,4 @@ def define_env(env):
     @env.macro
     def downloads() -> str:
         """The export files with their sizes, linked relative to this page."""
-        link = Linker(page_url(), config.use_directory_urls)
-        rows = []
-        for path, content in sorted(site.exports(config).items()):
-            size = len(content)
-            shown = f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"
-            rows.append(f'| <a href="{esc(link.file(path))}">{esc(path)}</a> | {shown} |')
-        return "| file | size |\n|---|---|\n" + "\n".join(rows)
+        return site.downloads_table(config, Linker(page_url(), config.use_directory_urls))

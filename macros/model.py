@@ -319,7 +319,11 @@ class KnowledgeBase:
     def timeline(self) -> list[Event]:
         """Events in order: dated ones by date; undated ones placed by their
         stated relation to another event (just before or after it), the rest last."""
-        return order_events(self.events)
+        return list(self._timeline)
+
+    @cached_property
+    def _timeline(self) -> tuple[Event, ...]:
+        return tuple(order_events(self.events))  # sorted once: several pages and exports ask
 
 
 def references_of(record: Record) -> list[str]:

@@ -7,18 +7,24 @@ after an edit and a plain build loads once.
 
 from __future__ import annotations
 
+import gc
 import os
+import re
 import weakref
 from pathlib import Path
 
-from .export import export_files
+from . import prerender
+from .export import EXPORT_PATHS, export_files
+from .html import esc
+from .pages import record_page
 from .problems import DataError
 from .validate import Report, validate
 
 LOCAL_SITE_URL = "http://127.0.0.1:8000/"
 
 _cache: dict[str, tuple[tuple, Report]] = {}
-_current: dict[str, tuple[weakref.ref, Report]] = {}  # the configuration of the build in progress, and its report
+# The configuration of the build in progress, with its report and its prerender worker.
+_current: dict[str, tuple[weakref.ref, object]] = {}
 _exports: dict[str, tuple[Report, dict[str, bytes]]] = {}
 
 
@@ -57,6 +63,9 @@ def load_report(config) -> Report:
         else:
             report = validate(data_dir, Path(config.config_file_path).resolve().parent)
             _cache[key] = (fingerprint, report)
+            # The knowledge base lives as long as the build: keep its millions of objects out of the
+            # cycle collector's way, or each of its full passes during the build goes over all of them.
+            gc.freeze()
         try:
             _current["build"] = (weakref.ref(config), report)
         except TypeError:  # a configuration that cannot be weakly referenced: stamp the files each time
@@ -83,3 +92,91 @@ def exports(config) -> dict[str, bytes]:
         _exports.clear()
         _exports[key] = cached
     return cached[1]
+
+
+# -- the project's share of the build on a second core (see prerender.py) ------------
+
+
+def start_prerender(config, jobs: list[tuple[str, str, str, str]]) -> None:
+    """Start rendering the generated pages (src_uri, kind, record id, page URL), then the downloads,
+    in a child process, where that is safe; otherwise they are made here, when asked for."""
+    stop_prerender()
+    if not prerender.can_fork():
+        return
+    report = load_report(config)
+    try:
+        _current["prerender"] = (weakref.ref(config),
+                                 prerender.Prerender(report, jobs, config.use_directory_urls, base_url(config)))
+    except (OSError, ValueError, TypeError):  # no fork here, no pipe, or a configuration without weak references
+        _current.pop("prerender", None)
+
+
+def _prerender(config) -> prerender.Prerender | None:
+    current = _current.get("prerender")
+    return current[1] if current is not None and current[0]() is config else None
+
+
+def stop_prerender() -> None:
+    current = _current.pop("prerender", None)
+    if current is not None:
+        current[1].close()
+
+
+def generated_page(config, src_uri: str, kind: str, record_id: str, page_url: str) -> str:
+    """The Markdown of a record's generated page."""
+    worker = _prerender(config)
+    markdown = worker.page(src_uri) if worker is not None else None
+    if markdown is None:
+        markdown = record_page(load_report(config), kind, record_id, page_url, config.use_directory_urls,
+                               base_url(config))
+    return markdown
+
+
+def download_sizes(config, wait: bool = True) -> dict[str, int] | None:
+    """Path -> size in bytes of every download; None when they are still being made and `wait` is false."""
+    worker = _prerender(config)
+    if worker is not None:
+        sizes = worker.export_sizes(wait)
+        if sizes is not None or not wait:
+            return sizes
+    return {path: len(content) for path, content in exports(config).items()}
+
+
+# While the downloads are still being made, their table on the downloads page holds a placeholder for
+# each size; the hook puts the sizes in before the page is indexed and written.
+SIZE_MARK = "kb-download-size-"
+_SIZE_PLACEHOLDER = re.compile(SIZE_MARK + r"([0-9]+)-end")
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"
+
+
+def downloads_table(config, link) -> str:
+    """The downloads with their sizes, as a Markdown table; `link` makes each path relative to the page."""
+    sizes = download_sizes(config, wait=False)
+    paths = sorted(sizes) if sizes is not None else sorted(EXPORT_PATHS)
+    rows = []
+    for number, path in enumerate(paths):
+        shown = _size_text(sizes[path]) if sizes is not None else f"{SIZE_MARK}{number}-end"
+        rows.append(f'| <a href="{esc(link.file(path))}">{esc(path)}</a> | {shown} |')
+    return "| file | size |\n|---|---|\n" + "\n".join(rows)
+
+
+def fill_download_sizes(config, html: str) -> str:
+    """The page's HTML with the placeholders of `downloads_table` replaced by the sizes."""
+    sizes = download_sizes(config)
+    paths = sorted(EXPORT_PATHS)
+    return _SIZE_PLACEHOLDER.sub(lambda match: _size_text(sizes[paths[int(match.group(1))]]), html)
+
+
+def write_exports(config) -> None:
+    """Write the downloads into the site."""
+    site_dir = Path(config.site_dir)
+    worker = _prerender(config)
+    if worker is None or not worker.move_exports(site_dir):
+        for relative_path, content in exports(config).items():
+            target = site_dir / relative_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    stop_prerender()

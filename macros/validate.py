@@ -8,6 +8,8 @@ references, dates, attributions, unit cycles, quotes and source coverage.
 from __future__ import annotations
 
 import difflib
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,16 +61,30 @@ class Report:
 
 
 def validate(data_dir: Path, root: Path | None = None) -> Report:
-    loaded = load(Path(data_dir), root)
-    problems = list(loaded.problems)
-    problems += check_references(loaded)
-    problems += check_dates(loaded.kb)
-    problems += check_attributions(loaded.kb)
-    problems += check_cycles(loaded)
-    problems += check_quotes(loaded.kb)
-    coverage = coverage_all(loaded.kb)
-    problems += check_coverage(loaded, coverage)
-    return Report(loaded, sorted(set(problems)), coverage)
+    with _gc_paused():
+        loaded = load(Path(data_dir), root)
+        problems = list(loaded.problems)
+        problems += check_references(loaded)
+        problems += check_dates(loaded.kb)
+        problems += check_attributions(loaded.kb)
+        problems += check_cycles(loaded)
+        problems += check_quotes(loaded.kb)
+        coverage = coverage_all(loaded.kb)
+        problems += check_coverage(loaded, coverage)
+        return Report(loaded, sorted(set(problems)), coverage)
+
+
+@contextmanager
+def _gc_paused():
+    """Loading makes millions of objects and no reference cycles: Python's cycle collector would scan
+    them again and again as they pile up (40% of the time of validating 100,000 citations)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _leaves(value, path=()):
@@ -82,6 +98,20 @@ def _leaves(value, path=()):
         yield path, value
 
 
+def _signed_leaves(value, out: list, path=(), signature=()) -> list:
+    """Every leaf as (path, signature, value): `_leaves` with each path's signature built on the way."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _signed_leaves(child, out, path + (key,), signature + (key,))
+    elif isinstance(value, list):
+        signature += ("*",)
+        for index, child in enumerate(value):
+            _signed_leaves(child, out, path + (index,), signature)
+    else:
+        out.append((path, signature, value))
+    return out
+
+
 def _signature(path: tuple) -> tuple:
     return tuple("*" if isinstance(p, int) else p for p in path)
 
@@ -91,15 +121,18 @@ def check_references(loaded: Loaded) -> list[Problem]:
     # An id used twice (reported as duplicate-id) has several kinds: any of them will do here.
     kinds_of = {record_id: {kind for kind, _ in places} for record_id, places in loaded.known_ids.items()}
     all_ids = sorted(kinds_of)
+    allowed_sets = {allowed: set(allowed) for allowed in (*REFERENCE_FIELDS.values(), ("source",))}
     for record_id, doc in loaded.documents.items():
-        for path, value in _leaves(doc.data):
-            signature = _signature(path)
-            if len(signature) >= 3 and signature[-3:] == ("cite", "*", "source"):
+        for path, signature, value in _signed_leaves(doc.data, []):
+            if signature[-3:] == ("cite", "*", "source"):
                 allowed = ("source",)
             elif signature in REFERENCE_FIELDS:
                 allowed = REFERENCE_FIELDS[signature]
             else:
                 continue
+            kinds = kinds_of.get(value) if isinstance(value, str) else None
+            if kinds and kinds & allowed_sets[allowed] and not (value == record_id and signature in NO_SELF_REFERENCE):
+                continue  # the usual case: a record of the right kind
             line, col = doc.where(path)
             if value == record_id and signature in NO_SELF_REFERENCE:
                 problems.append(Problem(doc.path, line, col, "self-ref",

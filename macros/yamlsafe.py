@@ -86,6 +86,8 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 def parse(text: str, path: str) -> tuple[Document, list[Problem]]:
     """Parse one YAML document into plain values with positions."""
     doc = Document(path)
+    if _fast_parse(text, doc):
+        return doc, []
     try:
         events = list(yaml.parse(text, Loader=_Loader))
         doc.data = _build(events, doc)
@@ -225,3 +227,163 @@ def _scalar(event):
         raise _Reject("yaml-anchor", "merge keys (<<) are not allowed", event.start_mark,
                       "write the fields out in full")
     return _constructor.construct_object(yaml.ScalarNode(tag, event.value))
+
+
+# -- the fast path: the block YAML records are written in ---------------------------
+#
+# PyYAML's parser makes a Python object (with two position marks) for every
+# event, and the events are then walked in Python: most of the time of
+# validating a large knowledge base. Records are written in a small part of
+# YAML (what `kb fmt` and `kb new` write: block mappings and lists, one value
+# per line, plain or quoted on one line). `_fast_parse` reads exactly that
+# part, line by line, and gives the same values and positions; at the first
+# thing it does not know (a comment inside, a value over several lines, an
+# escape, a flow collection, an anchor, a tag, a duplicate key, a tab, a
+# control character...) it gives up, and the event path reads the file and
+# reports whatever is wrong, as before.
+
+import re as _re
+
+_KEY_LINE = _re.compile(r"(- )?([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?\Z")
+_DOUBLE = _re.compile(r'"([^"\\]*)"\Z')
+_SINGLE = _re.compile(r"'((?:[^']|'')*)'\Z")
+# What libyaml accepts in a file (its `printable`), but for the tab and carriage return, left to it.
+_NOT_PRINTABLE = _re.compile("[^\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_PLAIN_FIRST_REJECTED = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _GiveUp(Exception):
+    pass
+
+
+def _plain_value(value: str):
+    """A plain scalar on one line, as the event path makes it; _GiveUp if this path does not read it."""
+    if (not value or value[0] in _PLAIN_FIRST_REJECTED or value[0] == " " or value[-1] == " "
+            or value[-1] == ":" or ": " in value or " #" in value):
+        raise _GiveUp
+    if _PLAIN_TEXT_SHORTCUT and value[0] not in _TYPED_FIRST:
+        return value
+    tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+    if tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:str"):
+        return value
+    if tag == _MERGE_TAG:
+        raise _GiveUp
+    return _constructor.construct_object(yaml.ScalarNode(tag, value))
+
+
+def _scalar_text(text: str):
+    first = text[:1]
+    if first == '"':
+        match = _DOUBLE.match(text)
+        if match is None:
+            raise _GiveUp  # an escape, a quote inside, or more after it
+        return match.group(1)
+    if first == "'":
+        match = _SINGLE.match(text)
+        if match is None:
+            raise _GiveUp
+        return match.group(1).replace("''", "'")
+    return _plain_value(text)
+
+
+def _fast_parse(text: str, doc: Document) -> bool:
+    """Read `text` into `doc` if it is in the records' part of YAML; False (doc untouched) if not."""
+    if ("\t" in text or "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
+            or "\ufeff" in text or _NOT_PRINTABLE.search(text)):
+        return False  # tabs, other line breaks, a byte-order mark, control characters: for libyaml to judge
+    lines = []  # (line number, indent, content) of every line with content
+    for number, line in enumerate(text.split("\n"), 1):
+        content = line.lstrip(" ")
+        if not content:
+            continue
+        if content[0] == "#":
+            if lines:
+                return False  # comments only before the first field
+            continue
+        lines.append((number, len(line) - len(content), content))
+    if not lines or lines[0][1] != 0:
+        return False
+    positions: dict = {}
+    key_positions: dict = {}
+    try:
+        data, end = _fast_mapping(lines, 0, 0, (), positions, key_positions, None)
+    except (_GiveUp, yaml.YAMLError, ValueError, TypeError, IndexError):
+        return False
+    if end != len(lines):
+        return False
+    doc.data, doc.positions, doc.key_positions = data, positions, key_positions
+    return True
+
+
+def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
+    """The block mapping whose keys are at `indent`, from lines[index]; `first` is (key, rest, line) when
+    its first key follows '- ' on a list's line. Returns (mapping, index of the next line)."""
+    mapping: dict = {}
+    number, _, content = lines[index]
+    positions[path] = (number, indent + 1)
+    while True:
+        if first is not None:
+            key, rest = first
+            first = None
+        else:
+            match = _KEY_LINE.match(content)
+            if match is None or match.group(1):
+                raise _GiveUp
+            key, rest = match.group(2), match.group(3)
+        if key in mapping or type(_plain_value(key)) is not str:
+            raise _GiveUp  # a repeated key, or one that is not text (yes, null, on...)
+        child = path + (key,)
+        key_positions[child] = (number, indent + 1)
+        index += 1
+        if rest is not None:
+            mapping[key] = _scalar_text(rest)
+            positions[child] = (number, indent + len(key) + 3)
+            if index < len(lines) and lines[index][1] > indent:
+                raise _GiveUp  # a value over several lines, or a mistake
+        else:
+            if index == len(lines):
+                raise _GiveUp  # an empty value
+            next_number, next_indent, next_content = lines[index]
+            if next_indent > indent:
+                if next_content.startswith("- "):
+                    mapping[key], index = _fast_sequence(lines, index, next_indent, child, positions, key_positions)
+                else:
+                    mapping[key], index = _fast_mapping(lines, index, next_indent, child, positions, key_positions,
+                                                        None)
+            elif next_indent == indent and next_content.startswith("- "):
+                mapping[key], index = _fast_sequence(lines, index, indent, child, positions, key_positions)
+            else:
+                raise _GiveUp  # an empty value
+        if index == len(lines) or lines[index][1] < indent:
+            return mapping, index
+        number, line_indent, content = lines[index]
+        if line_indent != indent:
+            raise _GiveUp
+
+
+def _fast_sequence(lines, index, indent, path, positions, key_positions):
+    """The block list whose '- ' are at `indent`, from lines[index]. Returns (list, index of the next line)."""
+    items: list = []
+    positions[path] = (lines[index][0], indent + 1)
+    while True:
+        number, _, content = lines[index]
+        child = path + (len(items),)
+        match = _KEY_LINE.match(content)
+        if match is not None and match.group(1):
+            item, index = _fast_mapping(lines, index, indent + 2, child, positions, key_positions,
+                                        (match.group(2), match.group(3)))
+            items.append(item)
+        else:
+            rest = content[2:]
+            if not content.startswith("- ") or rest.startswith("- ") or not rest:
+                raise _GiveUp
+            items.append(_scalar_text(rest))
+            positions[child] = (number, indent + 3)
+            index += 1
+            if index < len(lines) and lines[index][1] > indent:
+                raise _GiveUp
+        if index == len(lines) or lines[index][1] < indent:
+            return items, index
+        if lines[index][1] != indent or not lines[index][2].startswith("- "):
+            return items, index  # a key of the mapping this list is the value of (checked there)

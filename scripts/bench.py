@@ -25,9 +25,12 @@ then print exactly one line on stdout::
 
     bench: entities=N pages=P build_s=X floor_s=Y ratio=X/Y validate_s=V linkcheck_s=L site_mb=S search_index_mb=I
 
-Both builds run in a fresh Python process and are timed from before the
-configuration is loaded to the end of the build (the interpreter's start is
-left out of both). With --results the figures (and a few more, such as the
+Both builds run in a fresh Python process, timed from its start to its exit
+as `mkdocs build` would be (less the writing of the captured pages, after the
+build). --repeat K builds each K times, alternately, and takes the medians;
+the CPU time of the build's own process is reported too (on a busy machine
+it is steadier than the clock; the project also uses a second core, see
+macros/prerender.py). With --results the figures (and a few more, such as the
 largest entity page) are added to a JSON file; --plot draws build time
 against N from such a file as an SVG.
 """
@@ -40,6 +43,7 @@ import logging
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -77,6 +81,7 @@ def child_build(config_file: Path, site_dir: Path, capture: Path | None) -> None
     config.plugins["bench-capture"] = Capture()  # in both builds, so both pay the same
     build(config)
     seconds, cpu_seconds = time.perf_counter() - started, _cpu() - cpu_started
+    capture_started = time.perf_counter()
     if capture is not None:
         import yaml
 
@@ -85,7 +90,8 @@ def child_build(config_file: Path, site_dir: Path, capture: Path | None) -> None
             target.parent.mkdir(parents=True, exist_ok=True)
             head = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" if meta else ""
             target.write_text(head + markdown, encoding="utf-8")
-    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "pages": len(pages)}))
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "pages": len(pages),
+                      "capture_seconds": time.perf_counter() - capture_started}))
 
 
 def _cpu() -> float:
@@ -146,11 +152,16 @@ def run_timed(command: list[str], env: dict, what: str) -> tuple[float, str]:
 
 
 def child(config_file: Path, site_dir: Path, capture: Path | None, env: dict, what: str) -> dict:
+    """One build in a fresh process, timed from its start to its end, as `mkdocs build` would be
+    (less the writing of the captured pages)."""
     command = [sys.executable, "-m", "scripts.bench", "--child-build", str(config_file), str(site_dir)]
     if capture is not None:
         command.append(str(capture))
-    _, out = run_timed(command, env, what)
-    return json.loads(out.strip().splitlines()[-1])
+    seconds, out = run_timed(command, env, what)
+    result = json.loads(out.strip().splitlines()[-1])
+    result["build_only_seconds"] = result["seconds"]
+    result["seconds"] = seconds - result["capture_seconds"]
+    return result
 
 
 def size_mb(path: Path) -> float:
@@ -168,7 +179,7 @@ def largest_page(site: Path) -> tuple[int, str]:
     return found
 
 
-def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool) -> dict:
+def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: int = 1) -> dict:
     from scripts.synth import generate
 
     base = (work / f"n{entities}").resolve()
@@ -195,17 +206,31 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool) -> dict:
     progress("3/5 building it through the project (mkdocs build, mkdocs.yml, hooks and macros)")
     capture = floor_dir / "docs"
     project = child(ROOT / "mkdocs.yml", site, capture, env, "the project's build")
-    build_s, pages = project["seconds"], project["pages"]
-    progress(f"    {pages} pages in {build_s:.2f} s ({pages / build_s:.0f} pages/s; {project['cpu_seconds']:.2f} s of CPU)")
+    pages = project["pages"]
+    progress(f"    {pages} pages in {project['seconds']:.2f} s ({pages / project['seconds']:.0f} pages/s; "
+             f"{project['cpu_seconds']:.2f} s of CPU in the build's process)")
 
     progress("4/5 building the same pages with plain MkDocs + Material (the floor)")
     copy_static_docs(ROOT / "docs", capture)
-    floor = child(floor_config(ROOT / "mkdocs.yml", floor_dir), floor_dir / "site", None, env, "the floor build")
-    floor_s = floor["seconds"]
-    progress(f"    {floor['pages']} pages in {floor_s:.2f} s ({pages / floor_s:.0f} pages/s; {floor['cpu_seconds']:.2f} s of "
-             f"CPU; ratio of CPU times {project['cpu_seconds'] / floor['cpu_seconds']:.2f})")
+    floor_file = floor_config(ROOT / "mkdocs.yml", floor_dir)
+    floor = child(floor_file, floor_dir / "site", None, env, "the floor build")
+    progress(f"    {floor['pages']} pages in {floor['seconds']:.2f} s ({pages / floor['seconds']:.0f} pages/s; "
+             f"{floor['cpu_seconds']:.2f} s of CPU)")
     if floor["pages"] != pages:
         raise SystemExit(f"bench: the floor built {floor['pages']} pages, the project {pages}")
+    projects, floors = [project], [floor]
+    for run in range(2, repeat + 1):
+        # Alternately, so that whatever else the machine does weighs on both alike.
+        projects.append(child(ROOT / "mkdocs.yml", site, None, env, "the project's build"))
+        floors.append(child(floor_file, floor_dir / "site", None, env, "the floor build"))
+        progress(f"    run {run} of {repeat}: the project {projects[-1]['seconds']:.2f} s, "
+                 f"the floor {floors[-1]['seconds']:.2f} s")
+    build_s = statistics.median(r["seconds"] for r in projects)
+    floor_s = statistics.median(r["seconds"] for r in floors)
+    build_cpu = statistics.median(r["cpu_seconds"] for r in projects)
+    floor_cpu = statistics.median(r["cpu_seconds"] for r in floors)
+    progress(f"    ratio {build_s / floor_s:.2f} (of CPU time in the build's process: {build_cpu / floor_cpu:.2f})"
+             + (f", medians of {repeat} runs each" if repeat > 1 else ""))
 
     linkcheck_s = None
     if skip_linkcheck:
@@ -222,7 +247,7 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool) -> dict:
         "ratio": round(build_s / floor_s, 2), "validate_s": round(validate_s, 2),
         "linkcheck_s": round(linkcheck_s, 1) if linkcheck_s is not None else None,
         "site_mb": round(size_mb(site), 1), "search_index_mb": round(search_index.stat().st_size / 1e6, 2),
-        "build_cpu_s": round(project["cpu_seconds"], 2), "floor_cpu_s": round(floor["cpu_seconds"], 2),
+        "build_cpu_s": round(build_cpu, 2), "floor_cpu_s": round(floor_cpu, 2), "runs": repeat,
         "citations": counts["citations"], "sources": counts["sources"], "seed": seed,
         "largest_entity_page_kb": round(biggest / 1024, 1), "largest_entity_page": biggest_page,
         "cpus": os.cpu_count(),
@@ -255,7 +280,7 @@ def plot(results_file: Path) -> str:
     """Build time against N, the project and the floor, as a self-contained SVG (no script, no fonts
     from elsewhere)."""
     runs = json.loads(results_file.read_text(encoding="utf-8"))["runs"]
-    width, height, left, right, top, bottom = 640, 380, 70, 150, 30, 60
+    width, height, left, right, top, bottom = 640, 380, 70, 30, 30, 60
     max_n = max(r["entities"] for r in runs)
     max_s = max(max(r["build_s"], r["floor_s"]) for r in runs)
     step_s = _nice_step(max_s / 5)
@@ -281,23 +306,26 @@ def plot(results_file: Path) -> str:
     for i in range(int(top_n / step_n) + 1):
         value = i * step_n
         out.append(f'<text x="{x(value):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
-                   f'fill="#333">{value:,}</text>')
+                   f'fill="#333">{int(value):,}</text>')
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(0)}" y2="{y(0)}" stroke="#333"/>')
     out.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{y(0)}" stroke="#333"/>')
     out.append(f'<text x="{(left + width - right) / 2}" y="{height - 18}" text-anchor="middle" fill="#333">'
                "entities (people, units, events)</text>")
     out.append(f'<text x="18" y="{(top + height - bottom) / 2}" text-anchor="middle" fill="#333" '
                f'transform="rotate(-90 18 {(top + height - bottom) / 2})">build time (s)</text>')
-    for key, colour, label, dash in (("build_s", "#e64a19", "the project", ""),
-                                     ("floor_s", "#1565c0", "plain MkDocs + Material", ' stroke-dasharray="6 4"')):
+    series = (("build_s", "#e64a19", "the project (mkdocs build with its hooks and macros)", ""),
+              ("floor_s", "#1565c0", "the floor: the same pages with plain MkDocs + Material",
+               ' stroke-dasharray="6 4"'))
+    for number, (key, colour, label, dash) in enumerate(series):
         points = " ".join(f"{x(r['entities']):.1f},{y(r[key]):.1f}" for r in runs)
         out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         for r in runs:
             out.append(f'<circle cx="{x(r["entities"]):.1f}" cy="{y(r[key]):.1f}" r="3.5" fill="{colour}">'
                        f'<title>{label}: {r["entities"]:,} entities, {r[key]:.1f} s</title></circle>')
-        last = runs[-1]
-        out.append(f'<text x="{x(last["entities"]) + 8:.1f}" y="{y(last[key]) + 4:.1f}" fill="{colour}">'
-                   f"{label}</text>")
+        legend_y = top + 14 + 20 * number
+        out.append(f'<line x1="{left + 16}" x2="{left + 46}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
+                   f'stroke="{colour}" stroke-width="2"{dash}/>')
+        out.append(f'<text x="{left + 54}" y="{legend_y}" fill="#333">{label}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -327,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic knowledge base (default 1)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench-output", help="work folder (default bench-output)")
     parser.add_argument("--skip-linkcheck", action="store_true", help="do not time the link check")
+    parser.add_argument("--repeat", type=int, default=1, metavar="K",
+                        help="build the project and the floor K times each, alternately, and take the medians")
     parser.add_argument("--results", type=Path, help="add this run's figures to a JSON results file")
     parser.add_argument("--plot", type=Path, metavar="RESULTS", help="draw an SVG from a results file, then exit")
     parser.add_argument("--svg", type=Path, help="where --plot writes the SVG (default: stdout)")
@@ -348,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.table:
         sys.stdout.write(table(args.table))
         return 0
-    result = bench(args.entities, args.seed, args.work, args.skip_linkcheck)
+    result = bench(args.entities, args.seed, args.work, args.skip_linkcheck, max(1, args.repeat))
     if args.results:
         save(args.results, result)
     print(line(result), flush=True)

@@ -189,4 +189,9 @@ def cmd_stats(args) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Everything is written and flushed: end the process without freeing the knowledge base's
+    # millions of objects one by one (seconds, for a large one, after the work is done).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,0 +1,126 @@
+"""The project's own share of a build, done on a second core while MkDocs builds the pages.
+
+MkDocs turns pages into HTML one at a time, on one core. What the project adds
+does not depend on MkDocs: the Markdown of each record's page and the
+downloads are pure functions of the validated knowledge base. A `Prerender`
+forks a child process that renders every generated page, in the order MkDocs
+will ask for them, and streams the Markdown back through a pipe, and another
+that writes the downloads into a temporary folder. MkDocs, meanwhile,
+converts and templates the pages it already has. The bytes are the same as when rendered
+in the build process (the same functions, the same inputs).
+
+Only where forking is safe: on Linux, from a process with a single thread
+(`mkdocs build`; not `mkdocs serve`, whose server runs in threads). Anywhere
+else, and if the child fails, the caller renders in its own process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import traceback
+from pathlib import Path
+
+from .export import export_files
+from .pages import record_page
+from .validate import Report
+
+BATCH = 25  # pages per message: fewer, larger writes to the pipe
+
+
+def can_fork() -> bool:
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+class Prerender:
+    """Two child processes: one renders `jobs` (src_uri, kind, record id, page URL) and streams them
+    back, a page or so ahead of MkDocs (the pipe holds it back); the other writes the downloads."""
+
+    def __init__(self, report: Report, jobs: list[tuple[str, str, str, str]], directory_urls: bool, base_url: str):
+        self.export_dir = Path(tempfile.mkdtemp(prefix="kb-exports-"))
+        context = multiprocessing.get_context("fork")
+        self._pipe, sending = context.Pipe(duplex=False)
+        self.renderer = context.Process(target=_render, daemon=True, name="kb-pages",
+                                        args=(report, jobs, directory_urls, base_url, sending))
+        self.exporter = context.Process(target=_export, daemon=True, name="kb-downloads",
+                                        args=(report, base_url, self.export_dir))
+        self.renderer.start()
+        sending.close()
+        self.exporter.start()
+        self.pages: dict[str, str] = {}
+        self.sizes: dict[str, int] | None = None
+        self.done = False  # no more pages will come
+
+    def page(self, src_uri: str) -> str | None:
+        """The page's Markdown, or None if the child did not render it (then render it yourself)."""
+        while src_uri not in self.pages and not self.done:
+            try:
+                self.pages.update(self._pipe.recv())
+            except (EOFError, OSError):  # all sent, or the child failed
+                self.done = True
+        return self.pages.pop(src_uri, None)
+
+    def export_sizes(self, wait: bool) -> dict[str, int] | None:
+        """Path -> size of every download once they are written (waiting for them if `wait`); None if
+        they are not ready, or the child failed."""
+        if self.sizes is None and (wait or not self.exporter.is_alive()):
+            self.exporter.join()
+            if self.exporter.exitcode == 0:
+                self.sizes = {file.relative_to(self.export_dir).as_posix(): file.stat().st_size
+                              for file in self.export_dir.rglob("*") if file.is_file()}
+        return self.sizes
+
+    def move_exports(self, site_dir: Path) -> bool:
+        """Move the downloads into the site; False if the child did not write them."""
+        if self.export_sizes(wait=True) is None:
+            return False
+        for path in self.sizes:
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(self.export_dir / path), str(target))
+        return True
+
+    def close(self) -> None:
+        for process in (self.renderer, self.exporter):
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        self._pipe.close()
+        shutil.rmtree(self.export_dir, ignore_errors=True)
+
+
+def _render(report, jobs, directory_urls, base_url, pipe) -> None:
+    code = 0
+    try:
+        batch: dict[str, str] = {}
+        for src_uri, kind, record_id, page_url in jobs:
+            batch[src_uri] = record_page(report, kind, record_id, page_url, directory_urls, base_url)
+            if len(batch) >= BATCH:
+                pipe.send(batch)
+                batch = {}
+        if batch:
+            pipe.send(batch)
+    except BaseException:  # the parent renders what it did not get
+        traceback.print_exc()
+        code = 1
+    finally:
+        pipe.close()
+        os._exit(code)  # no atexit handlers or buffers of the parent's, run twice
+
+
+def _export(report, base_url, export_dir: Path) -> None:
+    code = 0
+    try:
+        for path, content in export_files(report.kb, base_url).items():
+            target = export_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    except BaseException:  # the parent makes the downloads itself
+        traceback.print_exc()
+        code = 1
+    finally:
+        os._exit(code)
