@@ -98,8 +98,8 @@ def exports(config) -> dict[str, bytes]:
 
 
 def start_prerender(config, jobs: list[tuple[str, str, str, str]]) -> None:
-    """Start rendering the generated pages (src_uri, kind, record id, page URL), then the downloads,
-    in a child process, where that is safe; otherwise they are made here, when asked for."""
+    """Start rendering the generated pages (src_uri, kind, record id, page URL), and the downloads, in
+    two child processes, where that is safe; otherwise they are made here, when asked for."""
     stop_prerender()
     if not prerender.can_fork():
         return

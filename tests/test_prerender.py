@@ -1,0 +1,57 @@
+"""The second process of a build (macros/prerender.py) gives the very bytes the build process would."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from macros.export import export_files
+from macros.model import FOLDERS
+from macros.pages import record_page
+from macros.prerender import Prerender, can_fork
+from macros.validate import validate
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kbsite"
+BASE = "https://example.org/kb/"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the second process is forked on Linux only")
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_pages_and_downloads_are_the_same_as_made_in_process(tmp_path: Path, directory_urls: bool):
+    report = validate(FIXTURE / "data", FIXTURE)
+    kb = report.kb
+    jobs = []
+    for kind, table in (("person", kb.people), ("unit", kb.units), ("event", kb.events), ("source", kb.sources),
+                        ("discrepancy", kb.discrepancies)):
+        for record_id in table:
+            url = f"{FOLDERS[kind]}/{record_id}/" if directory_urls else f"{FOLDERS[kind]}/{record_id}.html"
+            jobs.append((f"{FOLDERS[kind]}/{record_id}.md", kind, record_id, url))
+    worker = Prerender(report, list(reversed(jobs)), directory_urls, BASE)  # any order: pages are looked up
+    try:
+        for src_uri, kind, record_id, url in jobs:
+            assert worker.page(src_uri) == record_page(report, kind, record_id, url, directory_urls, BASE)
+        assert worker.page("not/a/page.md") is None
+        expected = export_files(kb, BASE)
+        assert worker.export_sizes(wait=True) == {path: len(content) for path, content in expected.items()}
+        site = tmp_path / "site"
+        assert worker.move_exports(site)
+        for path, content in expected.items():
+            assert (site / path).read_bytes() == content
+    finally:
+        worker.close()
+    assert not worker.export_dir.exists()
+
+
+def test_no_fork_from_a_process_with_threads():
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not can_fork()
+    finally:
+        stop.set()
+        thread.join()
