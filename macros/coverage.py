@@ -58,14 +58,24 @@ def normalized(text: str) -> NormalizedText:
     return normalize_with_offsets(text)
 
 
-def coverage_of(kb: KnowledgeBase, source: Source) -> Coverage:
+def quoted_spans(kb: KnowledgeBase, source: Source) -> list[tuple[int, int]]:
+    """Where the claims' quotes of `source` are in its text (quotes not found are left out)."""
     text = normalized(source.text)
-    used_spans = [span for claim in kb.claims_citing.get(source.id, ()) for c in claim.cite
-                  if c.source == source.id and (span := text.span(c.quote))]
+    return [span for claim in kb.claims_citing.get(source.id, ()) for c in claim.cite
+            if c.source == source.id and (span := text.span(c.quote))]
+
+
+def coverage_of(kb: KnowledgeBase, source: Source) -> Coverage:
+    return coverage_from_spans(source, quoted_spans(kb, source))
+
+
+def coverage_from_spans(source: Source, used_spans: list[tuple[int, int]]) -> Coverage:
+    """The coverage of `source`, given where the claims quote it (in any order)."""
+    text = normalized(source.text)
     marked = [(span, n.reason) for n in source.no_claim if (span := text.span(n.quote))]
     # A sentence is used when a quoted span starts before its end and ends after its start: with the
     # spans sorted by start, the furthest end among those that start before the sentence ends says it.
-    used_spans.sort()
+    used_spans = sorted(used_spans)
     span_starts = [s for s, _ in used_spans]
     furthest = list(accumulate((e for _, e in used_spans), max))
     sentences = []

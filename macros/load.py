@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import schemas
@@ -42,17 +43,38 @@ def relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load(data_dir: Path, root: Path | None = None) -> Loaded:
-    """Load every record under `data_dir`; paths in problems are relative to `root`."""
-    data_dir = Path(data_dir)
-    root = Path(root) if root else data_dir.parent
-    problems: list[Problem] = []
-    tables: dict[str, dict] = {kind: {} for kind in FOLDERS}
-    documents: dict[str, Document] = {}
-    known: dict[str, list[tuple[str, str]]] = {}
-    parsed: list[tuple[str, Path, Document]] = []
-    id_at: dict[str, tuple[int, int]] = {}  # shown path -> where its `id:` value is
+@dataclass
+class RecordFile:
+    kind: str
+    directory: Path  # the folder (archived texts are found next to the source records)
+    path: Path  # where to read it
+    shown: str  # the path shown in problems, relative to the root
 
+
+@dataclass
+class Listing:
+    """The record files under data/: what exists, before anything is read."""
+
+    files: list[RecordFile]
+    known: dict[str, list[tuple[str, str]]]  # id (file name) -> [(kind, shown path)]
+    problems: list[Problem]  # files that are not records
+
+
+@dataclass
+class Batch:
+    """Some record files, read: their records (valid ones only), documents and problems."""
+
+    tables: dict[str, dict]  # kind -> id -> record
+    documents: dict[str, Document]  # record id -> its document
+    problems: list[Problem]
+    id_docs: dict[str, Document]  # shown path -> document of every file that parsed (where its `id:` is)
+
+
+def list_records(data_dir: Path, root: Path) -> Listing:
+    """Every record file under `data_dir`, in a stable order; paths are shown relative to `root`."""
+    files: list[RecordFile] = []
+    known: dict[str, list[tuple[str, str]]] = {}
+    problems: list[Problem] = []
     for folder, kind in sorted(KIND_OF_FOLDER.items()):
         directory = data_dir / folder
         if not directory.is_dir():
@@ -73,51 +95,111 @@ def load(data_dir: Path, root: Path | None = None) -> Loaded:
                     problems.append(Problem(shown, 1, 1, "unexpected-file", f"'{file.name}' is not a record file", hint))
                 continue
             known.setdefault(file.stem, []).append((kind, shown))
-            text, file_problems = decode(file.read_bytes(), shown)
-            problems.extend(file_problems)
-            if text is None:
-                continue
-            doc, parse_problems = parse(text, shown)
-            problems.extend(parse_problems)
-            if parse_problems:
-                continue
-            id_at[shown] = doc.where(("id",))
-            schema_problems = schemas.check(kind, doc)
-            problems.extend(schema_problems)
-            record_id = doc.data.get("id")
-            if isinstance(record_id, str) and record_id != file.stem:
-                line, col = doc.where(("id",))
-                problems.append(Problem(shown, line, col, "id-mismatch",
-                                        f"id '{record_id}' differs from the file name '{file.name}'",
-                                        f"rename the file to {record_id}.yml or set `id: {file.stem}`"))
-            if schema_problems or file_problems or record_id != file.stem:
-                continue
-            parsed.append((kind, directory, doc))
+            files.append(RecordFile(kind, directory, file, shown))
+    return Listing(files, known, problems)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The whole file (a third of the time of pathlib's read_bytes, which a large knowledge base notices)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
+def read_records(files: list[RecordFile], names: dict[str, str] | None = None) -> Batch:
+    """Read, check and build the records of `files`. Claim texts name the records they refer to, from
+    these files and from `names` (id -> name of records read elsewhere)."""
+    problems: list[Problem] = []
+    parsed: list[tuple[RecordFile, Document]] = []
+    id_docs: dict[str, Document] = {}
+    for file in files:
+        text, file_problems = decode(read_bytes(file.path), file.shown)
+        problems.extend(file_problems)
+        if text is None:
+            continue
+        doc, parse_problems = parse(text, file.shown)
+        problems.extend(parse_problems)
+        if parse_problems:
+            continue
+        id_docs[file.shown] = doc
+        schema_problems = schemas.check(file.kind, doc)
+        problems.extend(schema_problems)
+        record_id, stem = doc.data.get("id"), file.path.stem
+        if isinstance(record_id, str) and record_id != stem:
+            line, col = doc.where(("id",))
+            problems.append(Problem(file.shown, line, col, "id-mismatch",
+                                    f"id '{record_id}' differs from the file name '{file.path.name}'",
+                                    f"rename the file to {record_id}.yml or set `id: {stem}`"))
+        if schema_problems or file_problems or record_id != stem:
+            continue
+        parsed.append((file, doc))
 
     # Names are known before records are built, so claim texts can use them.
-    names = {doc.data["id"]: doc.data.get("name") or doc.data.get("title") or doc.data.get("question")
-             for _, _, doc in parsed}
-    for kind, directory, doc in parsed:
-        builder = _Builder(doc, kind, names)
+    names = dict(names or {})
+    names.update((doc.data["id"], doc.data.get("name") or doc.data.get("title") or doc.data.get("question"))
+                 for _, doc in parsed)
+    tables: dict[str, dict] = {kind: {} for kind in FOLDERS}
+    documents: dict[str, Document] = {}
+    for file, doc in parsed:
+        builder = _Builder(doc, file.kind, names)
         try:
-            record = builder.build(directory)
+            record = builder.build(file.directory)
         except _Invalid as invalid:
             problems.extend(invalid.problems)
             continue
         problems.extend(builder.problems)
-        tables[kind][record.id] = record
+        tables[file.kind][record.id] = record
         documents[record.id] = doc
+    return Batch(tables, documents, problems, id_docs)
 
-    for record_id, places in sorted(known.items()):
+
+def duplicate_ids(listing: Listing, batch: Batch, owned: set[str] | None = None) -> list[Problem]:
+    """An id used by more than one file, reported at each file but the first (of those in `owned`,
+    the shown paths of `batch`'s files, when given)."""
+    problems = []
+    for record_id, places in sorted(listing.known.items()):
         if len(places) > 1:
             first = places[0][1]
             for _, path in places[1:]:
-                problems.append(Problem(path, *id_at.get(path, (1, 1)), "duplicate-id",
+                if owned is not None and path not in owned:
+                    continue
+                line, col = batch.id_docs[path].where(("id",)) if path in batch.id_docs else (1, 1)
+                problems.append(Problem(path, line, col, "duplicate-id",
                                         f"id '{record_id}' is also used by {first}",
                                         "ids are unique across the whole knowledge base: choose another id"))
+    return problems
 
-    kb = KnowledgeBase(*(dict(sorted(tables[k].items())) for k in ("source", "person", "unit", "event", "discrepancy")))
-    return Loaded(kb, documents, known, problems, root)
+
+def make_kb(*tables: dict[str, dict]) -> KnowledgeBase:
+    """A knowledge base of the records in `tables` (kind -> id -> record), each table in id order."""
+    merged: dict[str, dict] = {kind: {} for kind in FOLDERS}
+    for table in tables:
+        for kind, records in table.items():
+            merged[kind].update(records)
+    return KnowledgeBase(*(dict(sorted(merged[k].items())) for k in ("source", "person", "unit", "event",
+                                                                      "discrepancy")))
+
+
+def where_in_file(file: RecordFile, path: tuple) -> Loc:
+    """Where the value at `path` is in a record file that was read elsewhere (in another process)."""
+    text, _ = decode(read_bytes(file.path), file.shown)
+    line, col = parse(text, file.shown)[0].where(path) if text is not None else (1, 1)
+    return Loc(file.shown, line, col)
+
+
+def load(data_dir: Path, root: Path | None = None) -> Loaded:
+    """Load every record under `data_dir`; paths in problems are relative to `root`."""
+    data_dir = Path(data_dir)
+    root = Path(root) if root else data_dir.parent
+    listing = list_records(data_dir, root)
+    batch = read_records(listing.files)
+    problems = listing.problems + batch.problems + duplicate_ids(listing, batch)
+    return Loaded(make_kb(batch.tables), batch.documents, listing.known, problems, root)
 
 
 class _Invalid(Exception):
@@ -146,8 +228,7 @@ class _Builder:
         self.claim_ids: set[str] = set()
 
     def loc(self, path: tuple) -> Loc:
-        line, col = self.doc.where(path)
-        return Loc(self.doc.path, line, col)
+        return Loc(self.doc.path, find=partial(self.doc.where, path))
 
     def date(self, path: tuple):
         value = _get(self.data, path)

@@ -18,11 +18,39 @@ RECORD_KINDS = ("source", "person", "unit", "event", "discrepancy")
 FOLDERS = {"source": "sources", "person": "people", "unit": "units", "event": "events", "discrepancy": "discrepancies"}
 
 
-@dataclass(frozen=True)
 class Loc:
-    path: str
-    line: int = 1
-    col: int = 1
+    """Where a value is in a record file. The line and column may be given, or found when first
+    asked through `find` (a valid knowledge base never asks for most of them)."""
+
+    __slots__ = ("path", "_find", "_line_col")
+
+    def __init__(self, path: str, line: int = 1, col: int = 1, find=None):
+        self.path = path
+        self._find = find
+        self._line_col = None if find is not None else (line, col)
+
+    def _resolved(self) -> tuple[int, int]:
+        if self._line_col is None:
+            self._line_col = tuple(self._find())
+            self._find = None
+        return self._line_col
+
+    @property
+    def line(self) -> int:
+        return self._resolved()[0]
+
+    @property
+    def col(self) -> int:
+        return self._resolved()[1]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Loc) and (self.path, *self._resolved()) == (other.path, *other._resolved())
+
+    def __hash__(self) -> int:
+        return hash((self.path, *self._resolved()))
+
+    def __repr__(self) -> str:
+        return f"Loc({self.path!r}, {self.line}, {self.col})"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import unicodedata
 from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 _TRANSLATE = str.maketrans(
@@ -30,7 +30,6 @@ _TRANSLATE = str.maketrans(
         **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},
     }
 )
-_WHITESPACE = re.compile(r"\s+")
 _NON_SPACE = re.compile(r"\S+")  # \S is exactly `not str.isspace()`
 
 # A quote shorter than this many characters cannot identify a passage.
@@ -40,8 +39,9 @@ MIN_QUOTE_CHARS = 12
 @lru_cache(maxsize=1 << 17)  # each quote is matched, anchored and exported several times
 def normalize(text: str) -> str:
     """Return the normalized form used for matching (see module docstring)."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    return _WHITESPACE.sub(" ", text).strip()
+    if not text.isascii():  # ASCII is left as it is by NFKC and by the table
+        text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    return " ".join(text.split())  # str.split() splits at exactly what \s matches
 
 
 class Offsets(Sequence):
@@ -82,6 +82,8 @@ class NormalizedText:
     # offsets[i] is the offset in `original` of normalized character i;
     # offsets[len(normalized)] is len(original).
     offsets: Sequence[int]
+    # quote -> its span (or None): validation, coverage and the source page all ask for each quote.
+    _spans: dict = field(default_factory=dict, repr=False)
 
     def find(self, quote: str) -> int:
         """Offset in the normalized text of the first match of `quote`, or -1."""
@@ -96,12 +98,21 @@ class NormalizedText:
 
     def span(self, quote: str) -> tuple[int, int] | None:
         """(start, end) of the first match of `quote` in the original text."""
+        known = self._spans.get(quote, False)
+        if known is not False:
+            return known
         needle = normalize(quote)
         start = self.normalized.find(needle) if needle else -1
         if start < 0:
-            return None
-        end = start + len(needle)
-        return self.offsets[start], self.offsets[end - 1] + 1 if end > 0 else 0
+            span = None
+        else:
+            end = start + len(needle)
+            span = self.offsets[start], self.offsets[end - 1] + 1
+        self._spans[quote] = span
+        return span
+
+    def contains(self, quote: str) -> bool:
+        return self.span(quote) is not None
 
 
 class _ShiftOffsets(Sequence):

@@ -17,9 +17,10 @@ from . import schemas
 from .coverage import Coverage, coverage_all, normalized
 from .dates import ends_before_start
 from .load import Loaded, load
-from .model import FOLDERS, KnowledgeBase
+from .model import FOLDERS, KnowledgeBase, Source
 from .problems import Problem
 from .quotes import MIN_QUOTE_CHARS, normalize
+from .yamlsafe import Document
 
 ANY_ENTITY = ("person", "unit", "event")
 
@@ -43,12 +44,17 @@ NO_SELF_REFERENCE = {("parents", "*", "unit"), ("when", "event"), ("statements",
 
 @dataclass
 class Report:
-    loaded: Loaded
     problems: list[Problem]
     coverage: dict[str, Coverage]
+    records: int  # record files, valid or not
+    citations: int
+    loaded: Loaded | None = None  # the model: None when the records were checked in several processes
 
     @property
     def kb(self) -> KnowledgeBase:
+        if self.loaded is None:
+            raise RuntimeError("this report was made in several processes and holds no model: "
+                               "call validate() with workers=1 to build one")
         return self.loaded.kb
 
     @property
@@ -56,22 +62,43 @@ class Report:
         return not self.problems
 
     def summary(self) -> str:
-        records = sum(len(places) for places in self.loaded.known_ids.values())
-        return f"{records} records, {self.kb.citation_count} citations, {len(self.problems)} problems"
+        return f"{self.records} records, {self.citations} citations, {len(self.problems)} problems"
 
 
-def validate(data_dir: Path, root: Path | None = None) -> Report:
+def validate(data_dir: Path, root: Path | None = None, workers: int = 1,
+             min_files_per_worker: int = 1000) -> Report:
+    """Check everything under `data_dir`; problem paths are relative to `root` (its parent by default).
+
+    With `workers` > 1 and at least `min_files_per_worker` record files per worker, the records are
+    checked in that many processes (see validate_shards): the same problems, and no model.
+    """
+    data_dir = Path(data_dir)
+    root = Path(root) if root else data_dir.parent
     with _gc_paused():
-        loaded = load(Path(data_dir), root)
+        if workers > 1:
+            from .validate_shards import validate_in_shards
+            report = validate_in_shards(data_dir, root, workers, min_files_per_worker)
+            if report is not None:
+                return report
+        loaded = load(data_dir, root)
+        kb = loaded.kb
         problems = list(loaded.problems)
         problems += check_references(loaded)
-        problems += check_dates(loaded.kb)
-        problems += check_attributions(loaded.kb)
-        problems += check_cycles(loaded)
-        problems += check_quotes(loaded.kb)
-        coverage = coverage_all(loaded.kb)
-        problems += check_coverage(loaded, coverage)
-        return Report(loaded, sorted(set(problems)), coverage)
+        problems += check_dates(kb)
+        problems += check_attributions(kb)
+        problems += check_cycles({u.id: [p.unit for p in u.parents] for u in kb.units.values()},
+                                 lambda unit, index: kb.units[unit].parents[index].claim.loc)
+        problems += check_citations(kb)
+        problems += check_no_claims(kb)
+        coverage = coverage_all(kb)
+        records = sum(len(places) for places in loaded.known_ids.values())
+        problems += check_coverage(loaded.documents, kb.sources, coverage, complete=records == records_in(kb),
+                                   all_found=lambda source_id: quotes_all_found(kb, source_id))
+        return Report(sorted(set(problems)), coverage, records, kb.citation_count, loaded)
+
+
+def records_in(kb: KnowledgeBase) -> int:
+    return sum(len(t) for t in (kb.sources, kb.people, kb.units, kb.events, kb.discrepancies))
 
 
 @contextmanager
@@ -87,33 +114,26 @@ def _gc_paused():
             gc.enable()
 
 
-def _leaves(value, path=()):
-    if isinstance(value, dict):
-        for key, child in value.items():
-            yield from _leaves(child, path + (key,))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _leaves(child, path + (index,))
-    else:
-        yield path, value
+# Every path signature a reference can be under (citation sources aside, which can be at any depth).
+_REFERENCE_PREFIXES = {signature[:end] for signature in REFERENCE_FIELDS for end in range(1, len(signature) + 1)}
 
 
-def _signed_leaves(value, out: list, path=(), signature=()) -> list:
-    """Every leaf as (path, signature, value): `_leaves` with each path's signature built on the way."""
+def _reference_leaves(value, out: list, path=(), signature=()) -> list:
+    """Every leaf that may be a reference, as (path, signature, value); the walk skips the branches
+    (texts, quotes, dates...) that cannot hold one."""
     if isinstance(value, dict):
         for key, child in value.items():
-            _signed_leaves(child, out, path + (key,), signature + (key,))
+            child_signature = signature + (key,)
+            if (child_signature in _REFERENCE_PREFIXES or key == "cite"
+                    or child_signature[-3:] == ("cite", "*", "source")):
+                _reference_leaves(child, out, path + (key,), child_signature)
     elif isinstance(value, list):
         signature += ("*",)
         for index, child in enumerate(value):
-            _signed_leaves(child, out, path + (index,), signature)
+            _reference_leaves(child, out, path + (index,), signature)
     else:
         out.append((path, signature, value))
     return out
-
-
-def _signature(path: tuple) -> tuple:
-    return tuple("*" if isinstance(p, int) else p for p in path)
 
 
 def check_references(loaded: Loaded) -> list[Problem]:
@@ -123,7 +143,7 @@ def check_references(loaded: Loaded) -> list[Problem]:
     all_ids = sorted(kinds_of)
     allowed_sets = {allowed: set(allowed) for allowed in (*REFERENCE_FIELDS.values(), ("source",))}
     for record_id, doc in loaded.documents.items():
-        for path, signature, value in _signed_leaves(doc.data, []):
+        for path, signature, value in _reference_leaves(doc.data, []):
             if signature[-3:] == ("cite", "*", "source"):
                 allowed = ("source",)
             elif signature in REFERENCE_FIELDS:
@@ -203,16 +223,16 @@ def check_attributions(kb: KnowledgeBase) -> list[Problem]:
     ]
 
 
-def check_cycles(loaded: Loaded) -> list[Problem]:
-    kb = loaded.kb
-    parents = {u.id: [p.unit for p in u.parents] for u in kb.units.values()}
+def check_cycles(parents: dict[str, list[str]], locate) -> list[Problem]:
+    """Units that are their own ancestors. `parents`: unit id -> the ids of its parents, in order;
+    `locate(unit, index)`: where (.path, .line, .col) the unit's parent number `index` is written."""
     problems, reported = [], set()
     for start in sorted(parents):
         trail = _path_back_to(start, parents)
         if trail is None or len(trail) < 2 or frozenset(trail) in reported:
             continue  # a unit that is its own parent is reported as self-ref
         reported.add(frozenset(trail))
-        loc = next(p.claim.loc for p in kb.units[start].parents if p.unit == trail[1])
+        loc = locate(start, parents[start].index(trail[1]))
         problems.append(Problem(loc.path, loc.line, loc.col, "cycle",
                                 f"unit '{start}' is its own ancestor: {' -> '.join((*trail, start))}",
                                 "a unit cannot be part of itself: remove one of these parents"))
@@ -233,11 +253,18 @@ def _path_back_to(start: str, parents: dict[str, list[str]]) -> tuple[str, ...] 
     return None
 
 
-def check_quotes(kb: KnowledgeBase) -> list[Problem]:
+def check_citations(kb: KnowledgeBase) -> list[Problem]:
+    """Every claim's quotes are in their sources' archived texts."""
     problems = []
     for claim in kb.claims:
         for citation in claim.cite:
             problems.extend(_check_quote(kb, citation.source, citation.quote, citation.loc, "quote"))
+    return problems
+
+
+def check_no_claims(kb: KnowledgeBase) -> list[Problem]:
+    """Every passage a source marks as carrying no claim is in its archived text."""
+    problems = []
     for source in kb.sources.values():
         for entry in source.no_claim:
             problems.extend(_check_quote(kb, source.id, entry.quote, entry.loc, "no-claim"))
@@ -254,7 +281,7 @@ def _check_quote(kb: KnowledgeBase, source_id: str, quote: str, loc, what: str) 
                         f"the quote '{needle}' has {len(needle)} characters; at least {MIN_QUOTE_CHARS} are needed "
                         "to identify a passage", "quote a longer passage: a whole clause or sentence")]
     text = normalized(source.text)
-    if text.find(quote) >= 0:
+    if text.contains(quote):
         return []
     # Say how far the quote matches, which is where to look for the difference.
     low, high = 0, len(needle)
@@ -279,27 +306,28 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_coverage(loaded: Loaded, coverage: dict[str, Coverage]) -> list[Problem]:
+def check_coverage(documents: dict[str, Document], sources: dict[str, Source], coverage: dict[str, Coverage],
+                   complete: bool, all_found) -> list[Problem]:
     """Uncovered sentences, only where the coverage is known to be complete.
 
     A record file left out of the model (because of its own problems) or a
     quote not found may be what leaves a sentence uncovered: reporting that
     sentence would send the contributor to the wrong place. Such sentences
-    are reported once the other problems are fixed.
+    are reported once the other problems are fixed. `complete`: every record
+    file made a record; `all_found(source_id)`: every quote of the source
+    was found.
     """
-    problems = []
-    records = sum(len(t) for t in (loaded.kb.sources, loaded.kb.people, loaded.kb.units, loaded.kb.events,
-                                   loaded.kb.discrepancies))
-    if records < sum(len(places) for places in loaded.known_ids.values()):
+    if not complete:
         return []
+    problems = []
     for source_id, result in coverage.items():
-        doc = loaded.documents[source_id]
-        if not _quotes_all_found(loaded.kb, source_id):
+        doc = documents[source_id]
+        if not all_found(source_id):
             continue
-        line, col = doc.where(("no_claim",), key=True) if "no_claim" in doc.data else (1, 1)
-        source = loaded.kb.sources[source_id]
+        source = sources[source_id]
         for sentence in result.sentences:
             if sentence.status == "unaccounted":
+                line, col = doc.where(("no_claim",), key=True) if "no_claim" in doc.data else (1, 1)
                 where = f"{source.archive}, line {source.text.count(chr(10), 0, sentence.start) + 1}"
                 problems.append(Problem(doc.path, line, col, "uncovered-sentence",
                                         f"sentence not accounted for ({where}): '{_short(sentence.text)}'",
@@ -307,9 +335,16 @@ def check_coverage(loaded: Loaded, coverage: dict[str, Coverage]) -> list[Proble
     return problems
 
 
-def _quotes_all_found(kb: KnowledgeBase, source_id: str) -> bool:
-    source = kb.sources[source_id]
+def quotes_all_found(kb: KnowledgeBase, source_id: str) -> bool:
+    return citations_all_found(kb, source_id) and no_claims_all_found(kb.sources[source_id])
+
+
+def citations_all_found(kb: KnowledgeBase, source_id: str) -> bool:
+    text = normalized(kb.sources[source_id].text)
+    return all(text.contains(c.quote) for claim in kb.claims_citing.get(source_id, ()) for c in claim.cite
+               if c.source == source_id)
+
+
+def no_claims_all_found(source: Source) -> bool:
     text = normalized(source.text)
-    quotes = [c.quote for claim in kb.claims_citing.get(source_id, ()) for c in claim.cite if c.source == source_id]
-    quotes += [entry.quote for entry in source.no_claim]
-    return all(text.find(quote) >= 0 for quote in quotes)
+    return all(text.contains(entry.quote) for entry in source.no_claim)

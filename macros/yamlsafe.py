@@ -25,24 +25,48 @@ _constructor = yaml.constructor.SafeConstructor()
 
 @dataclass
 class Document:
-    """A parsed YAML file: its value, and where each value and key starts."""
+    """A parsed YAML file: its value, and where each value and key starts.
+
+    The positions of a file read by the fast path are worked out only when
+    something asks for one (a problem to report, a claim's place), by reading
+    the text again: a valid knowledge base never needs most of them.
+    """
 
     path: str
     data: object = None
-    positions: dict = field(default_factory=dict)  # path -> (line, col) of the value
-    key_positions: dict = field(default_factory=dict)  # path -> (line, col) of its key
+    _positions: dict | None = field(default=None, repr=False)  # path -> (line, col) of the value
+    _key_positions: dict | None = field(default=None, repr=False)  # path -> (line, col) of its key
+    text: str | None = field(default=None, repr=False, compare=False)  # kept to find positions later
+
+    @property
+    def positions(self) -> dict:
+        if self._positions is None:
+            self._locate()
+        return self._positions
+
+    @property
+    def key_positions(self) -> dict:
+        if self._key_positions is None:
+            self._locate()
+        return self._key_positions
+
+    def _locate(self) -> None:
+        self._positions, self._key_positions = {}, {}
+        if self.text is not None:
+            _fast_parse(self.text, self, positions=True)
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Line and column of the value (or key) at `path`, or its nearest parent."""
-        table = self.key_positions if key else self.positions
+        positions = self.positions
+        table = self.key_positions if key else positions
         path = tuple(path)
         while path:
             if path in table:
                 return table[path]
-            if path in self.positions:
-                return self.positions[path]
+            if path in positions:
+                return positions[path]
             path = path[:-1]
-        return self.positions.get((), (1, 1))
+        return positions.get((), (1, 1))
 
 
 class _Reject(Exception):
@@ -86,8 +110,9 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 def parse(text: str, path: str) -> tuple[Document, list[Problem]]:
     """Parse one YAML document into plain values with positions."""
     doc = Document(path)
-    if _fast_parse(text, doc):
+    if _fast_parse(text, doc, positions=False):
         return doc, []
+    doc._positions, doc._key_positions = {}, {}
     try:
         events = list(yaml.parse(text, Loader=_Loader))
         doc.data = _build(events, doc)
@@ -264,12 +289,24 @@ def _plain_value(value: str):
         raise _GiveUp
     if _PLAIN_TEXT_SHORTCUT and value[0] not in _TYPED_FIRST:
         return value
+    known = _RESOLVED.get(value, _GiveUp)
+    if known is not _GiveUp:
+        return known
     tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
     if tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:str"):
-        return value
-    if tag == _MERGE_TAG:
+        resolved = value
+    elif tag == _MERGE_TAG:
         raise _GiveUp
-    return _constructor.construct_object(yaml.ScalarNode(tag, value))
+    else:
+        resolved = _constructor.construct_object(yaml.ScalarNode(tag, value))
+    if len(_RESOLVED) > 50_000:
+        _RESOLVED.clear()
+    _RESOLVED[value] = resolved
+    return resolved
+
+
+# Plain scalars that could be typed, as resolved: statuses, kinds, ids and dates repeat across records.
+_RESOLVED: dict[str, object] = {}
 
 
 def _scalar_text(text: str):
@@ -287,8 +324,9 @@ def _scalar_text(text: str):
     return _plain_value(text)
 
 
-def _fast_parse(text: str, doc: Document) -> bool:
-    """Read `text` into `doc` if it is in the records' part of YAML; False (doc untouched) if not."""
+def _fast_parse(text: str, doc: Document, positions: bool = True) -> bool:
+    """Read `text` into `doc` if it is in the records' part of YAML; False (doc untouched) if not.
+    Without `positions`, the document keeps the text and finds positions when asked."""
     if ("\t" in text or "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
             or "\ufeff" in text or _NOT_PRINTABLE.search(text)):
         return False  # tabs, other line breaks, a byte-order mark, control characters: for libyaml to judge
@@ -304,24 +342,43 @@ def _fast_parse(text: str, doc: Document) -> bool:
         lines.append((number, len(line) - len(content), content))
     if not lines or lines[0][1] != 0:
         return False
-    positions: dict = {}
-    key_positions: dict = {}
+    found, key_found = ({}, {}) if positions else (None, None)
     try:
-        data, end = _fast_mapping(lines, 0, 0, (), positions, key_positions, None)
+        data, end = _fast_mapping(lines, 0, 0, () if positions else None, found, key_found, None)
     except (_GiveUp, yaml.YAMLError, ValueError, TypeError, IndexError):
         return False
     if end != len(lines):
         return False
-    doc.data, doc.positions, doc.key_positions = data, positions, key_positions
+    doc.data, doc._positions, doc._key_positions, doc.text = data, found, key_found, text
     return True
 
+
+_TEXT_KEY: dict[str, bool] = {}  # key -> whether YAML reads it as text (not null, true, a number...)
+
+
+def _is_text_key(key: str) -> bool:
+    known = _TEXT_KEY.get(key)
+    if known is None:
+        if len(_TEXT_KEY) > 10_000:
+            _TEXT_KEY.clear()
+        try:
+            known = _TEXT_KEY[key] = type(_plain_value(key)) is str
+        except _GiveUp:
+            known = False
+    return known
+
+
+# In the two functions below, `positions` and `key_positions` are None (and `path` is None) when
+# positions are not wanted: the fast path then builds no path tuples at all.
 
 def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
     """The block mapping whose keys are at `indent`, from lines[index]; `first` is (key, rest, line) when
     its first key follows '- ' on a list's line. Returns (mapping, index of the next line)."""
     mapping: dict = {}
     number, _, content = lines[index]
-    positions[path] = (number, indent + 1)
+    if positions is not None:
+        positions[path] = (number, indent + 1)
+    child = None
     while True:
         if first is not None:
             key, rest = first
@@ -331,14 +388,16 @@ def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
             if match is None or match.group(1):
                 raise _GiveUp
             key, rest = match.group(2), match.group(3)
-        if key in mapping or type(_plain_value(key)) is not str:
+        if key in mapping or not _is_text_key(key):
             raise _GiveUp  # a repeated key, or one that is not text (yes, null, on...)
-        child = path + (key,)
-        key_positions[child] = (number, indent + 1)
+        if positions is not None:
+            child = path + (key,)
+            key_positions[child] = (number, indent + 1)
         index += 1
         if rest is not None:
             mapping[key] = _scalar_text(rest)
-            positions[child] = (number, indent + len(key) + 3)
+            if positions is not None:
+                positions[child] = (number, indent + len(key) + 3)
             if index < len(lines) and lines[index][1] > indent:
                 raise _GiveUp  # a value over several lines, or a mistake
         else:
@@ -365,10 +424,13 @@ def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
 def _fast_sequence(lines, index, indent, path, positions, key_positions):
     """The block list whose '- ' are at `indent`, from lines[index]. Returns (list, index of the next line)."""
     items: list = []
-    positions[path] = (lines[index][0], indent + 1)
+    if positions is not None:
+        positions[path] = (lines[index][0], indent + 1)
+    child = None
     while True:
         number, _, content = lines[index]
-        child = path + (len(items),)
+        if positions is not None:
+            child = path + (len(items),)
         match = _KEY_LINE.match(content)
         if match is not None and match.group(1):
             item, index = _fast_mapping(lines, index, indent + 2, child, positions, key_positions,
@@ -379,7 +441,8 @@ def _fast_sequence(lines, index, indent, path, positions, key_positions):
             if not content.startswith("- ") or rest.startswith("- ") or not rest:
                 raise _GiveUp
             items.append(_scalar_text(rest))
-            positions[child] = (number, indent + 3)
+            if positions is not None:
+                positions[child] = (number, indent + 3)
             index += 1
             if index < len(lines) and lines[index][1] > indent:
                 raise _GiveUp

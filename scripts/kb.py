@@ -19,6 +19,7 @@ from macros.export import export_files
 from macros.model import FOLDERS
 from macros.site import LOCAL_SITE_URL
 from macros.validate import validate
+from macros.validate_shards import default_workers
 
 PROG = "python -m scripts.kb"
 
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_validate(args) -> int:
-    report = validate(args.data, Path.cwd())
+    report = validate(args.data, Path.cwd(), workers=default_workers())
     style = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     for problem in report.problems:
         print(problem.as_github() if style == "github" else problem.as_text())

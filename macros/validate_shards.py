@@ -1,0 +1,142 @@
+"""Validation in several processes, for the command line on a large knowledge base.
+
+Most of the work of validating is per record file: reading, parsing, the
+schema, building the record, its references, dates and quotes. The record
+files other than sources are dealt out to worker processes, each of which
+checks its share against everything it needs from the whole knowledge base:
+the ids of every file (from the listing) and the sources (read once, here,
+before the workers are forked, so they share them). A worker sends back
+only what the whole-knowledge-base checks need: its problems, where its
+quotes fall in each source, its units' parents and its counts. The parent
+then checks what spans files: unit cycles, source coverage and ids used
+twice.
+
+The problems are the ones `validate(..., workers=1)` finds (a test runs both
+on every bad-input case); what this does not give is the model, which only
+the site and the exports need.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .coverage import coverage_from_spans, normalized, quoted_spans
+from .load import (Batch, Listing, Loaded, RecordFile, duplicate_ids, list_records, make_kb, read_records,
+                   where_in_file)
+from .problems import Problem
+from .validate import (Report, check_attributions, check_citations, check_coverage, check_cycles, check_dates,
+                       check_no_claims, check_references, citations_all_found, no_claims_all_found)
+
+
+@dataclass
+class ShardResult:
+    problems: list[Problem]
+    spans: dict[str, list[tuple[int, int]]]  # source id -> where this shard's claims quote it
+    missing: set[str]  # sources with a quote of this shard that is not in their text
+    parents: dict[str, list[str]]  # unit id -> its parents' ids
+    unit_files: dict[str, RecordFile]  # unit id -> its file
+    records: int  # records built
+    citations: int
+
+
+@dataclass
+class _Shared:
+    """What every worker needs, set before the workers are forked (so it is shared, not sent)."""
+
+    listing: Listing
+    root: Path
+    sources: Batch
+    names: dict[str, str]
+
+
+_shared: _Shared | None = None
+
+
+def default_workers() -> int:
+    """The processes the command line validates with: $KB_WORKERS, else one per core it may use (up
+    to 8; past that the checks that span files dominate)."""
+    setting = os.environ.get("KB_WORKERS", "").strip()
+    if setting.isdigit() and int(setting) >= 1:
+        return int(setting)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def can_fork() -> bool:
+    """Forking copies only the calling thread: safe when it is the only one (the command line)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_worker: int) -> Report | None:
+    """The report of `validate`, made by `workers` processes; None when that is not worth it (too few
+    files) or not safe (no fork, or other threads running)."""
+    global _shared
+    listing = list_records(data_dir, root)
+    files = [f for f in listing.files if f.kind != "source"]
+    if not can_fork() or len(files) < workers * max(min_files_per_worker, 1):
+        return None
+    sources = read_records([f for f in listing.files if f.kind == "source"])
+    source_kb = make_kb(sources.tables)
+    for source in source_kb.sources.values():
+        normalized(source.text)  # once, here, rather than once in each worker
+    _shared = _Shared(listing, root, sources, {s.id: s.title for s in source_kb.sources.values()})
+    try:
+        # More shares than workers, dealt round-robin: the work evens out as the first finish.
+        shares = [files[i::workers * 4] for i in range(workers * 4)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_check_share, shares))
+    finally:
+        _shared = None
+
+    source_files = {f.shown for f in listing.files if f.kind == "source"}
+    problems = listing.problems + sources.problems + duplicate_ids(listing, sources, owned=source_files)
+    problems += check_references(Loaded(source_kb, sources.documents, listing.known, [], root))
+    problems += check_no_claims(source_kb)
+    parents: dict[str, list[str]] = {}
+    unit_files: dict[str, RecordFile] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    missing: set[str] = set()
+    for result in results:
+        problems += result.problems
+        parents.update(result.parents)
+        unit_files.update(result.unit_files)
+        missing |= result.missing
+        for source_id, found in result.spans.items():
+            spans.setdefault(source_id, []).extend(found)
+    problems += check_cycles(parents, lambda unit, index: where_in_file(unit_files[unit], ("parents", index)))
+    coverage = {source_id: coverage_from_spans(source, spans.get(source_id, []))
+                for source_id, source in source_kb.sources.items()}
+    records = sum(len(places) for places in listing.known.values())
+    built = len(source_kb.sources) + sum(result.records for result in results)
+    problems += check_coverage(
+        sources.documents, source_kb.sources, coverage, complete=records == built,
+        all_found=lambda source_id: source_id not in missing and no_claims_all_found(source_kb.sources[source_id]))
+    return Report(sorted(set(problems)), coverage, records, sum(result.citations for result in results))
+
+
+def _check_share(files: list[RecordFile]) -> ShardResult:
+    """In a worker: every check of these record files that needs no other record file."""
+    shared = _shared
+    batch = read_records(files, shared.names)
+    kb = make_kb(shared.sources.tables, batch.tables)
+    problems = batch.problems + duplicate_ids(shared.listing, batch, owned={f.shown for f in files})
+    problems += check_references(Loaded(kb, batch.documents, shared.listing.known, [], shared.root))
+    problems += check_dates(kb)
+    problems += check_attributions(kb)
+    problems += check_citations(kb)
+    cited = [kb.sources[source_id] for source_id in kb.claims_citing if source_id in kb.sources]
+    file_of = {f.path.stem: f for f in files}
+    return ShardResult(
+        problems=problems,
+        spans={source.id: quoted_spans(kb, source) for source in cited},
+        missing={source.id for source in cited if not citations_all_found(kb, source.id)},
+        parents={unit.id: [p.unit for p in unit.parents] for unit in kb.units.values()},
+        unit_files={unit.id: file_of[unit.id] for unit in kb.units.values()},
+        records=sum(len(table) for table in batch.tables.values()),
+        citations=kb.citation_count,
+    )
