@@ -112,7 +112,12 @@ def parse(text: str, path: str) -> tuple[Document, list[Problem]]:
     doc = Document(path)
     if _fast_parse(text, doc, positions=False):
         return doc, []
-    doc._positions, doc._key_positions = {}, {}
+    return parse_events(text, path)
+
+
+def parse_events(text: str, path: str) -> tuple[Document, list[Problem]]:
+    """`parse` through PyYAML's event stream only: any YAML, and every problem with its place."""
+    doc = Document(path, _positions={}, _key_positions={})
     try:
         events = list(yaml.parse(text, Loader=_Loader))
         doc.data = _build(events, doc)
@@ -263,7 +268,7 @@ def _scalar(event):
 # per line, plain or quoted on one line). `_fast_parse` reads exactly that
 # part, line by line, and gives the same values and positions; at the first
 # thing it does not know (a comment inside, a value over several lines, an
-# escape, a flow collection, an anchor, a tag, a duplicate key, a tab, a
+# escape, a flow collection (but [] and {}), an anchor, a tag, a duplicate key, a tab, a
 # control character...) it gives up, and the event path reads the file and
 # reports whatever is wrong, as before.
 
@@ -310,7 +315,11 @@ _RESOLVED: dict[str, object] = {}
 
 
 def _scalar_text(text: str):
+    """A value written on its line after 'key: ' or '- ': quoted or plain text, or an empty list or
+    mapping (`cite: []`); _GiveUp for anything else."""
     first = text[:1]
+    if text == "[]" or text == "{}":
+        return [] if first == "[" else {}
     if first == '"':
         match = _DOUBLE.match(text)
         if match is None:

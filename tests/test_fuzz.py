@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import GOOD_DATA
-from macros import schemas
+from macros import schemas, yamlsafe
 from macros.model import FOLDERS
 from macros.problems import CODES
 from macros.validate import validate
@@ -336,6 +336,63 @@ def test_the_fast_schema_check_never_accepts_what_jsonschema_rejects(data):
     accepts = schemas.fast_check_for(kind)
     if accepts is not None and accepts(record):
         assert list(schemas.validator_for(kind).iter_errors(record)) == []
+
+
+def _typed(value):
+    """A value with its types spelt out, so 1, 1.0, True and "1" all differ (and NaN equals NaN)."""
+    if isinstance(value, dict):
+        return ("mapping", [(_typed(key), _typed(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(item) for item in value])
+    return (type(value).__name__, repr(value))
+
+
+def fast_path_agrees(text: str) -> bool:
+    """When the fast reader takes `text`, it gives what the event-stream reader gives: the same values,
+    positions and key positions, found at once or later. True when it took the text."""
+    fast = yamlsafe.Document("x")
+    if not yamlsafe._fast_parse(text, fast, positions=True):
+        return False
+    slow, problems = yamlsafe.parse_events(text, "x")
+    assert problems == [], f"the fast path took a file the event path rejects: {problems}"
+    assert _typed(fast.data) == _typed(slow.data)
+    assert fast.positions == slow.positions
+    assert fast.key_positions == slow.key_positions
+    lazy, problems = yamlsafe.parse(text, "x")  # positions found only when asked
+    assert problems == [] and _typed(lazy.data) == _typed(slow.data)
+    assert lazy.positions == slow.positions and lazy.key_positions == slow.key_positions
+    return True
+
+
+def test_the_fast_reader_takes_every_record_of_the_project():
+    """The real records and the good fixture are in the fast reader's part of YAML (else validating a
+    large knowledge base would be slow), and it reads each as the event path does."""
+    for _, content in RECORD_FILES:
+        assert fast_path_agrees(content.decode("utf-8"))
+
+
+@PROFILE
+@given(source=st.sampled_from(RECORD_FILES), mutations=st.lists(MUTATION, min_size=1, max_size=3))
+def test_the_fast_reader_agrees_with_the_event_path_on_mutated_records(source, mutations):
+    content = source[1]
+    for mutation in mutations:
+        content = mutate(content, mutation)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    fast_path_agrees(text)
+
+
+@PROFILE
+@given(record=st.dictionaries(st.one_of(KEYS, WORDS), JSON_LIKE, min_size=1, max_size=8),
+       width=st.sampled_from([80, 10**6]), indent=st.sampled_from([2, 4]))
+def test_the_fast_reader_agrees_with_the_event_path_on_random_records(record, width, indent):
+    try:
+        text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=width, indent=indent)
+    except (yaml.YAMLError, UnicodeEncodeError):
+        return
+    fast_path_agrees(text)
 
 
 def test_mutate_does_what_it_says():

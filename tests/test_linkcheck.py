@@ -260,3 +260,45 @@ def test_parse_csv_reads_linkcheckers_rows():
     assert start.line == "" and not start.failed
     assert anchor.kind == "broken anchor" and anchor.line == "12" and anchor.column == "5"
     assert anchor.warnings == ("Anchor `x' not found.", "Second warning.")
+
+
+TRICKY_HTML = """<!doctype html><html><head><title id="t">x</title>
+<script>var s = '<a id="in-script">';</script><style>#x { color: red }</style></head>
+<body><h2 ID="Upper">A</h2><a name="named" id="both">b</a><a name="only-name">c</a>
+<p name="not-an-anchor">d</p><div id="a&amp;b"><span id="caf&eacute;">e</span></div>
+<!-- <div id="in-comment"> --><img id="img" src="x.png"><p id=unquoted>f</p>
+<p id="dup" id="second">g</p><section id="">h</section></body></html>"""
+
+
+def _linkchecker_anchors(html_text: str) -> list:
+    """The anchors as LinkChecker's own AnchorCheck collects them."""
+    from linkcheck.htmlutil import htmlsoup, linkparse
+    from linkcheck.plugins.anchorcheck import UrlAnchorCheck
+
+    checker = UrlAnchorCheck()
+    linkparse.find_links(htmlsoup.make_soup(html_text.encode()), checker.add_anchor, linkparse.AnchorTags)
+    return checker.anchors
+
+
+def test_anchors_are_those_linkchecker_collects():
+    from linkcheck.htmlutil import htmlsoup
+
+    from scripts.linkcheck_run import anchors_of
+
+    expected = _linkchecker_anchors(TRICKY_HTML)
+    assert [a[:3] for a in anchors_of(htmlsoup.make_soup(TRICKY_HTML.encode()))] == [a[:3] for a in expected]
+    assert {"t", "Upper", "named", "both", "only-name", "a&b", "café", "img", "unquoted"} <= {a[0] for a in expected}
+
+
+@pytest.mark.slow
+def test_anchors_of_every_built_page_are_those_linkchecker_collects(built_site):
+    from linkcheck.htmlutil import htmlsoup
+
+    from scripts.linkcheck_run import anchors_of
+
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) >= 5
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert [a[:3] for a in anchors_of(htmlsoup.make_soup(text.encode()))] == \
+            [a[:3] for a in _linkchecker_anchors(text)], page

@@ -1,0 +1,130 @@
+"""Validation in several processes finds exactly what one process finds.
+
+`make validate` on a large knowledge base deals the record files out to
+worker processes (macros/validate_shards.py), which check each file against
+the listing and the sources and send back only what the checks across files
+need. The comparison runs in a fresh interpreter: forking is only done where
+the process has a single thread, which a pytest-xdist worker does not.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_good
+from macros.validate import validate
+from macros.validate_shards import default_workers
+from test_validate_golden import CASES, build_case
+
+ROOT = Path(__file__).resolve().parent.parent
+
+COMPARE = """
+import json, sys
+from macros.validate import validate
+out = []
+for root in sys.argv[1:]:
+    one = validate(root + "/data", root, workers=1)
+    many = validate(root + "/data", root, workers=2, min_files_per_worker=0)
+    out.append({
+        "root": root, "in_shards": many.loaded is None, "summary": one.summary(), "shards_summary": many.summary(),
+        "codes": sorted({p.code for p in one.problems}),
+        "only_one": [p.as_text() for p in sorted(set(one.problems) - set(many.problems))],
+        "only_shards": [p.as_text() for p in sorted(set(many.problems) - set(one.problems))],
+        "same_order": one.problems == many.problems, "same_coverage": one.coverage == many.coverage,
+    })
+print(json.dumps(out))
+"""
+
+
+def compare(roots: list[Path]) -> list[dict]:
+    result = subprocess.run([sys.executable, "-c", COMPARE, *map(str, roots)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def synthetic(root: Path, entities: int = 150) -> Path:
+    subprocess.run([sys.executable, "-m", "scripts.synth", "--entities", str(entities), "--out", str(root / "data")],
+                   cwd=ROOT, check=True, capture_output=True, timeout=120)
+    return root
+
+
+def spoil(root: Path) -> Path:
+    """Problems that span files, in a synthetic knowledge base: a deleted unit that others name, the
+    same id in two folders, a cycle of units and a quote changed so it is no longer in its source."""
+    data = root / "data"
+    units = sorted((data / "units").glob("*.yml"))
+    named = [u for u in units if any(f"unit: {u.stem}\n" in p.read_text(encoding="utf-8")
+                                     for p in (data / "people").glob("*.yml"))]
+    named[0].unlink()
+    shutil.copyfile(units[-1], data / "events" / units[-1].name)
+    for child, parent in ((units[1], units[2]), (units[2], units[1])):
+        text = child.read_text(encoding="utf-8")
+        source, quote = _first_citation(text)
+        item = f"- unit: {parent.stem}\n  cite:\n  - source: {source}\n    quote: {quote}\n"
+        if "\nparents:\n" in text:
+            text = text.replace("\nparents:\n", "\nparents:\n" + item, 1)
+        else:
+            text += "parents:\n" + item
+        child.write_text(text, encoding="utf-8")
+    person = sorted((data / "people").glob("*.yml"))[3]
+    text = person.read_text(encoding="utf-8")
+    person.write_text(text.replace("  quote: ", "  quote: Not in the text, ", 1), encoding="utf-8")
+    return root
+
+
+def _first_citation(text: str) -> tuple[str, str]:
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.lstrip().startswith("- source: "))
+    return lines[index].split("- source: ", 1)[1], lines[index + 1].split("quote: ", 1)[1]
+
+
+def test_shards_find_what_one_process_finds(tmp_path):
+    roots = []
+    for case in sorted(CASES):
+        build_case(case, tmp_path / case)
+        roots.append(tmp_path / case)
+    roots.append(ROOT)
+    roots.append(synthetic(tmp_path / "synthetic"))
+    roots.append(spoil(synthetic(tmp_path / "spoilt")))
+
+    results = compare(roots)
+    assert len(results) == len(roots)
+    for result in results:
+        assert result["in_shards"], result["root"]
+        assert result["only_one"] == [] and result["only_shards"] == [], result
+        assert result["same_order"] and result["same_coverage"], result["root"]
+        assert result["summary"] == result["shards_summary"], result
+    by_root = {Path(r["root"]).name: r for r in results}
+    assert by_root["synthetic"]["codes"] == []
+    assert {"unknown-ref", "duplicate-id", "cycle", "quote-not-found"} <= set(by_root["spoilt"]["codes"])
+    for case, codes in CASES.items():
+        assert codes <= set(by_root[case]["codes"]), case
+
+
+def test_a_small_knowledge_base_is_checked_in_one_process(tmp_path):
+    data = copy_good(tmp_path)
+    report = validate(data, tmp_path, workers=2)  # too few files to be worth forking
+    assert report.loaded is not None and report.kb.records
+
+
+def test_a_report_from_shards_says_it_has_no_model(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "from macros.validate import validate\n"
+                               f"r = validate({str(copy_good(tmp_path))!r}, workers=2, min_files_per_worker=0)\n"
+                               "try:\n    r.kb\nexcept RuntimeError as e:\n    print(e)"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "workers=1" in result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("setting, expected", [("3", 3), ("1", 1), ("0", None), ("many", None), ("", None)])
+def test_workers_come_from_kb_workers(monkeypatch, setting, expected):
+    monkeypatch.setenv("KB_WORKERS", setting)
+    workers = default_workers()
+    assert workers == expected if expected else 1 <= workers <= 8
