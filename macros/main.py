@@ -7,12 +7,15 @@ template again, and every string from YAML in it is escaped by the renderers.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from macros import site
 from macros.canonical import template
 from macros.html import Linker, esc
 from macros.pages import record_page
 from macros.problems import CODES
 from macros.render_overview import OverviewRenderer
+from macros.render_performance import load_results, results_table, targets_table
 from macros.render_reference import reference
 from scripts.kb import help_text
 
@@ -105,3 +108,16 @@ def define_env(env):
     def downloads() -> str:
         """The export files with their sizes, linked relative to this page."""
         return site.downloads_table(config, Linker(page_url(), config.use_directory_urls))
+
+    def performance_results_file():
+        return Path(config.docs_dir) / "assets" / "performance.json"
+
+    @env.macro
+    def performance_results() -> str:
+        """The benchmark's results table, from the results file the benchmark writes."""
+        return results_table(load_results(performance_results_file()))
+
+    @env.macro
+    def performance_targets() -> str:
+        """Each performance target with what was measured and whether it is met."""
+        return targets_table(load_results(performance_results_file()))

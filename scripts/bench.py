@@ -28,8 +28,9 @@ then print exactly one line on stdout::
 
 Both builds run in a fresh Python process, timed from its start to its exit
 as `mkdocs build` would be (less the writing of the captured pages, after the
-build). --repeat K builds each K times, alternately, and takes the fastest;
-the CPU time of the build's own process is reported too (on a busy machine
+build). --repeat K builds each K times, alternately, and reports the pair of
+neighbouring runs with the median ratio; the CPU time of the build's own
+process is reported too (on a busy machine
 it is steadier than the clock; the project also uses a second core, see
 macros/prerender.py). With --results the figures (and a few more, such as the
 largest entity page) are added to a JSON file; --plot draws build time
@@ -225,11 +226,16 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
         floors.append(child(floor_file, floor_dir / "site", None, env, "the floor build"))
         progress(f"    run {run} of {repeat}: the project {projects[-1]['seconds']:.2f} s, "
                  f"the floor {floors[-1]['seconds']:.2f} s")
-    # The fastest of the runs: the one least slowed down by whatever else the machine was doing.
-    build_s, floor_s = min(r["seconds"] for r in projects), min(r["seconds"] for r in floors)
-    build_cpu, floor_cpu = min(r["cpu_seconds"] for r in projects), min(r["cpu_seconds"] for r in floors)
+    # The machine's speed drifts (other load, heat) by several percent over a few minutes, more than
+    # the difference measured: each project build is compared with the floor build right after it,
+    # and the pair with the median ratio is the one reported (the fastest of each could come from
+    # different moments).
+    pairs = sorted(zip(projects, floors), key=lambda pair: pair[0]["seconds"] / pair[1]["seconds"])
+    project_run, floor_run = pairs[(len(pairs) - 1) // 2]
+    build_s, floor_s = project_run["seconds"], floor_run["seconds"]
+    build_cpu, floor_cpu = project_run["cpu_seconds"], floor_run["cpu_seconds"]
     progress(f"    ratio {build_s / floor_s:.2f} (of CPU time in the build's process: {build_cpu / floor_cpu:.2f})"
-             + (f", the fastest of {repeat} runs each" if repeat > 1 else ""))
+             + (f", the pair with the median ratio of {repeat} pairs" if repeat > 1 else ""))
 
     linkcheck_s = None
     if skip_linkcheck:
@@ -247,6 +253,8 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
         "linkcheck_s": round(linkcheck_s, 1) if linkcheck_s is not None else None,
         "site_mb": round(size_mb(site), 1), "search_index_mb": round(search_index.stat().st_size / 1e6, 2),
         "build_cpu_s": round(build_cpu, 2), "floor_cpu_s": round(floor_cpu, 2), "runs": repeat,
+        "build_runs_s": [round(r["seconds"], 2) for r in projects],
+        "floor_runs_s": [round(r["seconds"], 2) for r in floors],
         "citations": counts["citations"], "sources": counts["sources"], "seed": seed,
         "largest_entity_page_kb": round(biggest / 1024, 1), "largest_entity_page": biggest_page,
         "cpus": os.cpu_count(),
@@ -256,19 +264,33 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
     return result
 
 
-def validate_only(entities: int, seed: int, work: Path) -> str:
+def validate_only(entities: int, seed: int, work: Path, repeat: int = 1) -> dict:
     """Validation alone (as `python -m scripts.kb validate` runs it), for a large knowledge base:
-    24,000 entities make about 100,000 citations."""
+    24,000 entities make about 100,000 citations. The fastest of `repeat` runs."""
     from scripts.synth import generate
 
     data = (work / f"n{entities}-validate" / "data").resolve()
+    if data.exists():
+        shutil.rmtree(data)
     progress(f"generating a synthetic knowledge base of {entities} entities (seed {seed})")
     counts = generate(entities, data, seed)
     progress(f"validating its {counts['citations']} citations (python -m scripts.kb validate)")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
-    seconds, out = run_timed([sys.executable, "-m", "scripts.kb", "--data", str(data), "validate"], env, "validation")
-    progress(f"    {out.strip().splitlines()[-1]}")
-    return f"bench-validate: entities={entities} citations={counts['citations']} validate_s={seconds:.2f}"
+    times = []
+    for run in range(1, repeat + 1):
+        seconds, out = run_timed([sys.executable, "-m", "scripts.kb", "--data", str(data), "validate"], env,
+                                 "validation")
+        times.append(seconds)
+        progress(f"    run {run} of {repeat}: {out.strip().splitlines()[-1]} in {seconds:.2f} s")
+    from macros.validate_shards import default_workers
+
+    return {"entities": entities, "citations": counts["citations"], "validate_s": round(min(times), 2),
+            "runs": repeat, "workers": default_workers(), "cpus": os.cpu_count(), "seed": seed}
+
+
+def validate_line(result: dict) -> str:
+    return (f"bench-validate: entities={result['entities']} citations={result['citations']} "
+            f"validate_s={result['validate_s']:.2f}")
 
 
 def line(result: dict) -> str:
@@ -279,12 +301,28 @@ def line(result: dict) -> str:
             f"search_index_mb={result['search_index_mb']:.2f}")
 
 
+def _read_results(results_file: Path) -> dict:
+    return json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {"runs": []}
+
+
+def _write_results(results_file: Path, results: dict) -> None:
+    results_file.parent.mkdir(parents=True, exist_ok=True)
+    results_file.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
 def save(results_file: Path, result: dict) -> None:
     """Add (or replace) the result for this N in the results file, kept sorted by N."""
-    runs = json.loads(results_file.read_text(encoding="utf-8"))["runs"] if results_file.exists() else []
-    runs = sorted([r for r in runs if r["entities"] != result["entities"]] + [result], key=lambda r: r["entities"])
-    results_file.parent.mkdir(parents=True, exist_ok=True)
-    results_file.write_text(json.dumps({"runs": runs}, indent=2) + "\n", encoding="utf-8")
+    results = _read_results(results_file)
+    results["runs"] = sorted([r for r in results["runs"] if r["entities"] != result["entities"]] + [result],
+                             key=lambda r: r["entities"])
+    _write_results(results_file, results)
+
+
+def save_validation(results_file: Path, result: dict) -> None:
+    """Keep the figure of the large validation-only run in the results file."""
+    results = _read_results(results_file)
+    results["validation"] = result
+    _write_results(results_file, results)
 
 
 # -- the plot ----------------------------------------------------------------------
@@ -353,14 +391,10 @@ def _nice_step(raw: float) -> float:
 
 
 def table(results_file: Path) -> str:
-    runs = json.loads(results_file.read_text(encoding="utf-8"))["runs"]
-    head = ("| entities | pages | build_s | floor_s | ratio | validate_s | linkcheck_s | site_mb | search_index_mb |\n"
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-    rows = "".join(
-        f"| {r['entities']:,} | {r['pages']:,} | {r['build_s']:.1f} | {r['floor_s']:.1f} | {r['ratio']:.2f} | "
-        f"{r['validate_s']:.1f} | {'-' if r['linkcheck_s'] is None else format(r['linkcheck_s'], '.0f')} | "
-        f"{r['site_mb']:.0f} | {r['search_index_mb']:.1f} |\n" for r in runs)
-    return head + rows
+    from macros.render_performance import results_table, targets_table
+
+    results = _read_results(results_file)
+    return results_table(results) + "\n" + targets_table(results)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -370,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "bench-output", help="work folder (default bench-output)")
     parser.add_argument("--skip-linkcheck", action="store_true", help="do not time the link check")
     parser.add_argument("--repeat", type=int, default=1, metavar="K",
-                        help="build the project and the floor K times each, alternately, and take the fastest")
+                        help="build the project and the floor K times each, alternately; "
+                             "report the pair with the median ratio")
     parser.add_argument("--results", type=Path, help="add this run's figures to a JSON results file")
     parser.add_argument("--plot", type=Path, metavar="RESULTS", help="draw an SVG from a results file, then exit")
     parser.add_argument("--svg", type=Path, help="where --plot writes the SVG (default: stdout)")
@@ -395,7 +430,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(table(args.table))
         return 0
     if args.validate_only:
-        print(validate_only(args.entities, args.seed, args.work), flush=True)
+        result = validate_only(args.entities, args.seed, args.work, max(1, args.repeat))
+        if args.results:
+            save_validation(args.results, result)
+        print(validate_line(result), flush=True)
         return 0
     result = bench(args.entities, args.seed, args.work, args.skip_linkcheck, max(1, args.repeat))
     if args.results:

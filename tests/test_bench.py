@@ -53,3 +53,44 @@ def test_synthetic_knowledge_base_is_valid_and_deterministic(tmp_path: Path, kb_
     run = kb_cli(["--data", "data", "validate"], tmp_path / "a")
     assert run.code == 0, run.out
     assert run.out.strip().endswith("0 problems")
+
+
+def test_validation_bench_prints_its_line_and_keeps_its_figure(tmp_path: Path):
+    results = tmp_path / "results.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.bench", "--entities", "40", "--validate-only", "--work", str(tmp_path),
+         "--results", str(results)], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    match = re.fullmatch(r"bench-validate: entities=40 citations=(\d+) validate_s=\d+\.\d\d", result.stdout.strip())
+    assert match, result.stdout
+    import json
+
+    saved = json.loads(results.read_text(encoding="utf-8"))
+    assert saved["validation"]["citations"] == int(match[1]) and saved["runs"] == []
+
+
+def _run(entities: int, **figures) -> dict:
+    run = {"entities": entities, "pages": entities + 150, "build_s": entities / 100, "floor_s": entities / 105,
+           "ratio": 1.05, "validate_s": 0.5, "linkcheck_s": 100.0, "site_mb": 60.0,
+           "search_index_mb": entities * 900 / 1e6, "largest_entity_page_kb": 44.0}
+    run.update(figures)
+    return run
+
+
+def _verdicts(results: dict) -> dict[str, str]:
+    from macros.render_performance import targets_table
+
+    rows = [line.split(" | ") for line in targets_table(results).splitlines()[2:]]
+    return {row[0].lstrip("| "): row[2].rstrip(" |") for row in rows}
+
+
+def test_targets_table_says_what_is_met_and_what_is_not():
+    good = {"runs": [_run(1000), _run(5000), _run(10000, ratio=1.2)],
+            "validation": {"entities": 24000, "citations": 100883, "validate_s": 4.1, "workers": 2}}
+    assert set(_verdicts(good).values()) == {"yes"}  # 10,000 is shown but has no ratio target
+
+    bad = {"runs": [_run(1000, ratio=1.11), _run(5000, build_s=80.0, linkcheck_s=301.0,
+                                                 largest_entity_page_kb=61.0, search_index_mb=5.2)],
+           "validation": {"entities": 20000, "citations": 99000, "validate_s": 4.0, "workers": 2}}
+    assert set(_verdicts(bad).values()) == {"**no**"}
+    assert set(_verdicts({"runs": []}).values()) == {"**no**"}  # nothing measured is nothing met

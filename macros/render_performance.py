@@ -1,0 +1,97 @@
+"""The Performance page's tables, made from the benchmark's results file
+(docs/assets/performance.json, written by `python -m scripts.bench --results`),
+so the page says exactly what was measured and whether each target is met."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+MAX_RATIO = 1.10
+MAX_LINEARITY = 1.3  # seconds per page at 5,000 entities against 1,000
+MAX_VALIDATE_S = 5.0
+VALIDATE_CITATIONS = 100_000
+MAX_LINKCHECK_S = 300.0
+MAX_ENTITY_PAGE_KB = 60.0
+MAX_INDEX_BYTES_PER_ENTITY = 1024
+
+
+def load_results(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def results_table(results: dict) -> str:
+    head = ("| entities | pages | build_s | floor_s | ratio | validate_s | linkcheck_s | site_mb | search_index_mb |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    rows = "".join(
+        f"| {r['entities']:,} | {r['pages']:,} | {r['build_s']:.1f} | {r['floor_s']:.1f} | {r['ratio']:.2f} | "
+        f"{r['validate_s']:.1f} | {'-' if r['linkcheck_s'] is None else format(r['linkcheck_s'], '.0f')} | "
+        f"{r['site_mb']:.0f} | {r['search_index_mb']:.1f} |\n" for r in results.get("runs", []))
+    return head + rows
+
+
+def targets_table(results: dict) -> str:
+    rows = [_ratio(results), _linearity(results), _validation(results), _linkcheck(results), _page_size(results),
+            _search_index(results)]
+    return "| target | measured | met? |\n|---|---|---|\n" + "".join(
+        f"| {target} | {measured} | {'yes' if met else '**no**'} |\n" for target, measured, met in rows)
+
+
+def _run(results: dict, entities: int) -> dict | None:
+    return next((r for r in results.get("runs", []) if r["entities"] == entities), None)
+
+
+def _ratio(results: dict) -> tuple[str, str, bool]:
+    target = f"ratio <= {MAX_RATIO:.2f} at 1,000 and 5,000 entities"
+    runs = [r for r in results.get("runs", []) if r["entities"] in (1000, 5000)]
+    if len(runs) < 2:
+        return target, "not measured", False
+    shown = ", ".join(f"{r['ratio']:.2f} at {r['entities']:,}" for r in results["runs"])
+    return target, shown, all(r["ratio"] <= MAX_RATIO for r in runs)
+
+
+def _linearity(results: dict) -> tuple[str, str, bool]:
+    target = f"seconds per page at 5,000 within {MAX_LINEARITY}x of 1,000"
+    small, large = _run(results, 1000), _run(results, 5000)
+    if not (small and large):
+        return target, "not measured", False
+    per_small, per_large = small["build_s"] / small["pages"], large["build_s"] / large["pages"]
+    factor = per_large / per_small
+    return target, f"{per_large:.4f} s against {per_small:.4f} s: {factor:.2f}x", factor <= MAX_LINEARITY
+
+
+def _validation(results: dict) -> tuple[str, str, bool]:
+    target = f"validation of {VALIDATE_CITATIONS:,} citations <= {MAX_VALIDATE_S:.0f} s"
+    v = results.get("validation")
+    if not v:
+        return target, "not measured", False
+    shown = (f"{v['validate_s']:.2f} s for {v['citations']:,} citations ({v['entities']:,} entities, "
+             f"{v['workers']} processes)")
+    return target, shown, v["citations"] >= VALIDATE_CITATIONS and v["validate_s"] <= MAX_VALIDATE_S
+
+
+def _linkcheck(results: dict) -> tuple[str, str, bool]:
+    target = f"link and anchor check of the 5,000-entity site <= {MAX_LINKCHECK_S / 60:.0f} minutes"
+    run = _run(results, 5000)
+    if not run or run["linkcheck_s"] is None:
+        return target, "not measured", False
+    return target, f"{run['linkcheck_s']:.0f} s", run["linkcheck_s"] <= MAX_LINKCHECK_S
+
+
+def _page_size(results: dict) -> tuple[str, str, bool]:
+    target = f"entity page <= {MAX_ENTITY_PAGE_KB:.0f} KB of HTML"
+    runs = [r for r in results.get("runs", []) if "largest_entity_page_kb" in r]
+    if not runs:
+        return target, "not measured", False
+    shown = "largest " + ", ".join(f"{r['largest_entity_page_kb']:.1f} KB at {r['entities']:,}" for r in runs)
+    return target, shown, all(r["largest_entity_page_kb"] <= MAX_ENTITY_PAGE_KB for r in runs)
+
+
+def _search_index(results: dict) -> tuple[str, str, bool]:
+    target = "search index <= 1 KB per entity"
+    runs = results.get("runs", [])
+    if not runs:
+        return target, "not measured", False
+    per_entity = {r["entities"]: r["search_index_mb"] * 1e6 / r["entities"] for r in runs}
+    shown = ", ".join(f"{size:.0f} bytes per entity at {n:,}" for n, size in per_entity.items())
+    return target, shown, all(size <= MAX_INDEX_BYTES_PER_ENTITY for size in per_entity.values())
