@@ -30,7 +30,7 @@ class Loaded:
     """The outcome of reading data/: the model, the documents and the problems so far."""
 
     kb: KnowledgeBase
-    documents: dict[str, Document]  # record id -> its document (valid records only)
+    documents: dict[str, Document]  # shown path -> its document (valid records only)
     known_ids: dict[str, list[tuple[str, str]]]  # id -> [(kind, path)] for every file, valid or not
     problems: list[Problem] = field(default_factory=list)
     root: Path = Path(".")
@@ -65,7 +65,7 @@ class Batch:
     """Some record files, read: their records (valid ones only), documents and problems."""
 
     tables: dict[str, dict]  # kind -> id -> record
-    documents: dict[str, Document]  # record id -> its document
+    documents: dict[str, Document]  # shown path -> its document (an id may be used twice, the path not)
     problems: list[Problem]
     id_docs: dict[str, Document]  # shown path -> document of every file that parsed (where its `id:` is)
 
@@ -154,7 +154,7 @@ def read_records(files: list[RecordFile], names: dict[str, str] | None = None) -
             continue
         problems.extend(builder.problems)
         tables[file.kind][record.id] = record
-        documents[record.id] = doc
+        documents[file.shown] = doc
     return Batch(tables, documents, problems, id_docs)
 
 
@@ -185,11 +185,10 @@ def make_kb(*tables: dict[str, dict]) -> KnowledgeBase:
                                                                       "discrepancy")))
 
 
-def where_in_file(file: RecordFile, path: tuple) -> Loc:
-    """Where the value at `path` is in a record file that was read elsewhere (in another process)."""
-    text, _ = decode(read_bytes(file.path), file.shown)
-    line, col = parse(text, file.shown)[0].where(path) if text is not None else (1, 1)
-    return Loc(file.shown, line, col)
+def where_in_text(shown: str, text: str, path: tuple) -> Loc:
+    """Where the value at `path` is in a record file read elsewhere (in another process), from its text."""
+    line, col = parse(text, shown)[0].where(path)
+    return Loc(shown, line, col)
 
 
 def load(data_dir: Path, root: Path | None = None) -> Loaded:

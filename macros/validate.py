@@ -142,7 +142,8 @@ def check_references(loaded: Loaded) -> list[Problem]:
     kinds_of = {record_id: {kind for kind, _ in places} for record_id, places in loaded.known_ids.items()}
     all_ids = sorted(kinds_of)
     allowed_sets = {allowed: set(allowed) for allowed in (*REFERENCE_FIELDS.values(), ("source",))}
-    for record_id, doc in loaded.documents.items():
+    for doc in loaded.documents.values():
+        record_id = doc.data["id"]
         for path, signature, value in _reference_leaves(doc.data, []):
             if signature[-3:] == ("cite", "*", "source"):
                 allowed = ("source",)
@@ -313,18 +314,18 @@ def check_coverage(documents: dict[str, Document], sources: dict[str, Source], c
     A record file left out of the model (because of its own problems) or a
     quote not found may be what leaves a sentence uncovered: reporting that
     sentence would send the contributor to the wrong place. Such sentences
-    are reported once the other problems are fixed. `complete`: every record
-    file made a record; `all_found(source_id)`: every quote of the source
-    was found.
+    are reported once the other problems are fixed. `documents`: shown path
+    -> document, of the sources at least; `complete`: every record file made
+    a record; `all_found(source_id)`: every quote of the source was found.
     """
     if not complete:
         return []
     problems = []
     for source_id, result in coverage.items():
-        doc = documents[source_id]
         if not all_found(source_id):
             continue
         source = sources[source_id]
+        doc = documents[source.path]
         for sentence in result.sentences:
             if sentence.status == "unaccounted":
                 line, col = doc.where(("no_claim",), key=True) if "no_claim" in doc.data else (1, 1)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .coverage import coverage_from_spans, normalized, quoted_spans
 from .load import (Batch, Listing, Loaded, RecordFile, duplicate_ids, list_records, make_kb, read_records,
-                   where_in_file)
+                   where_in_text)
 from .problems import Problem
 from .validate import (Report, check_attributions, check_citations, check_coverage, check_cycles, check_dates,
                        check_no_claims, check_references, citations_all_found, no_claims_all_found)
@@ -39,7 +39,7 @@ class ShardResult:
     spans: dict[str, list[tuple[int, int]]]  # source id -> where this shard's claims quote it
     missing: set[str]  # sources with a quote of this shard that is not in their text
     parents: dict[str, list[str]]  # unit id -> its parents' ids
-    unit_files: dict[str, RecordFile]  # unit id -> its file
+    unit_texts: dict[str, tuple[str, str]]  # unit id -> (shown path, text) of each unit with parents
     records: int  # records built
     citations: int
 
@@ -98,17 +98,17 @@ def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_w
     problems += check_references(Loaded(source_kb, sources.documents, listing.known, [], root))
     problems += check_no_claims(source_kb)
     parents: dict[str, list[str]] = {}
-    unit_files: dict[str, RecordFile] = {}
+    unit_texts: dict[str, tuple[str, str]] = {}
     spans: dict[str, list[tuple[int, int]]] = {}
     missing: set[str] = set()
     for result in results:
         problems += result.problems
         parents.update(result.parents)
-        unit_files.update(result.unit_files)
+        unit_texts.update(result.unit_texts)
         missing |= result.missing
         for source_id, found in result.spans.items():
             spans.setdefault(source_id, []).extend(found)
-    problems += check_cycles(parents, lambda unit, index: where_in_file(unit_files[unit], ("parents", index)))
+    problems += check_cycles(parents, lambda unit, index: where_in_text(*unit_texts[unit], ("parents", index)))
     coverage = {source_id: coverage_from_spans(source, spans.get(source_id, []))
                 for source_id, source in source_kb.sources.items()}
     records = sum(len(places) for places in listing.known.values())
@@ -130,13 +130,14 @@ def _check_share(files: list[RecordFile]) -> ShardResult:
     problems += check_attributions(kb)
     problems += check_citations(kb)
     cited = [kb.sources[source_id] for source_id in kb.claims_citing if source_id in kb.sources]
-    file_of = {f.path.stem: f for f in files}
     return ShardResult(
         problems=problems,
         spans={source.id: quoted_spans(kb, source) for source in cited},
         missing={source.id for source in cited if not citations_all_found(kb, source.id)},
         parents={unit.id: [p.unit for p in unit.parents] for unit in kb.units.values()},
-        unit_files={unit.id: file_of[unit.id] for unit in kb.units.values()},
+        # The text the worker read, so a cycle is placed where it was found even if the file changes.
+        unit_texts={unit.id: (unit.path, batch.documents[unit.path].text) for unit in kb.units.values()
+                    if unit.parents},
         records=sum(len(table) for table in batch.tables.values()),
         citations=kb.citation_count,
     )

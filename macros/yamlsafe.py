@@ -117,7 +117,7 @@ def parse(text: str, path: str) -> tuple[Document, list[Problem]]:
 
 def parse_events(text: str, path: str) -> tuple[Document, list[Problem]]:
     """`parse` through PyYAML's event stream only: any YAML, and every problem with its place."""
-    doc = Document(path, _positions={}, _key_positions={})
+    doc = Document(path, _positions={}, _key_positions={}, text=text)
     try:
         events = list(yaml.parse(text, Loader=_Loader))
         doc.data = _build(events, doc)

@@ -229,9 +229,9 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
     # The machine's speed drifts (other load, heat) by several percent over a few minutes, more than
     # the difference measured: each project build is compared with the floor build right after it,
     # and the pair with the median ratio is the one reported (the fastest of each could come from
-    # different moments).
+    # different moments); of an even number, the higher of the two middle ones.
     pairs = sorted(zip(projects, floors), key=lambda pair: pair[0]["seconds"] / pair[1]["seconds"])
-    project_run, floor_run = pairs[(len(pairs) - 1) // 2]
+    project_run, floor_run = pairs[len(pairs) // 2]
     build_s, floor_s = project_run["seconds"], floor_run["seconds"]
     build_cpu, floor_cpu = project_run["cpu_seconds"], floor_run["cpu_seconds"]
     progress(f"    ratio {build_s / floor_s:.2f} (of CPU time in the build's process: {build_cpu / floor_cpu:.2f})"

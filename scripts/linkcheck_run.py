@@ -11,11 +11,11 @@ the page's parse when LinkChecker reads the page for its links, else from a
 parse made for the first anchor into it; the check of each anchor against
 that set is LinkChecker's own.
 
-The anchors are the values LinkChecker's AnchorCheck collects (its
-``linkparse.AnchorTags``: every ``id``, and ``name`` on ``<a>``), read from
-the elements' attributes directly: LinkChecker's general ``find_links`` also
-computes each element's whole text (the page's text again for every element
-that contains others), which anchors do not use.
+The anchors are collected by LinkChecker's own ``LinkFinder`` with its
+``linkparse.AnchorTags``, as its AnchorCheck does, but without what its
+``find_links`` also computes for each element: the element's whole text (the
+page's text again for every element that contains others), which names
+``<a href>`` links only and plays no part in anchors.
 """
 
 from __future__ import annotations
@@ -31,22 +31,16 @@ _anchors: dict[str, list] = {}
 _lock = threading.Lock()
 
 
-# Which attributes hold an anchor, per tag, as LinkChecker's LinkFinder reads linkparse.AnchorTags
-# (the None entry applies to every tag).
-_UNIVERSAL = frozenset(linkparse.AnchorTags.get(None, ()))
-_ANCHOR_ATTRS = {tag: frozenset(attrs) | _UNIVERSAL for tag, attrs in linkparse.AnchorTags.items() if tag}
-
-
 def anchors_of(soup) -> list[tuple]:
-    """The anchors of a parsed page, as AnchorCheck's ``add_anchor`` receives them (less the link
-    name, which is always empty for an anchor)."""
-    anchors = []
+    """The anchors of a parsed page, as LinkChecker's AnchorCheck collects them: its own LinkFinder
+    over every element, given an empty element text (which only names ``<a href>`` links, and
+    AnchorTags asks for no ``href``)."""
+    checker = anchorcheck.UrlAnchorCheck()
+    finder = linkparse.LinkFinder(checker.add_anchor, linkparse.AnchorTags)
     for element in soup.find_all(True):
-        for attr in sorted(_ANCHOR_ATTRS.get(element.name, _UNIVERSAL).intersection(element.attrs)):
-            line = element.sourceline
-            column = None if element.sourcepos is None else element.sourcepos + 1
-            anchors.append((element.attrs[attr], line, column, "", ""))
-    return anchors
+        column = None if element.sourcepos is None else element.sourcepos + 1
+        finder.html_element(element.name, element.attrs, "", element.sourceline, column)
+    return checker.anchors
 
 
 def _remember(url: str, soup) -> list:

@@ -4,7 +4,7 @@
 worker processes (macros/validate_shards.py), which check each file against
 the listing and the sources and send back only what the checks across files
 need. The comparison runs in a fresh interpreter: forking is only done where
-the process has a single thread, which a pytest-xdist worker does not.
+the process has a single thread, which a fresh interpreter is sure to have.
 """
 
 from __future__ import annotations
@@ -79,6 +79,25 @@ def spoil(root: Path) -> Path:
     return root
 
 
+def same_id_twice(root: Path) -> Path:
+    """Two valid records with one id, of two kinds: a unit named like the person, who also names a
+    unit that does not exist; a unit named like the source, which leaves a sentence uncovered."""
+    data = copy_good(root)
+    group = (data / "units" / "alibaba-group.yml").read_text(encoding="utf-8")
+    for same_id in ("eddie-wu", "alibaba-token-foundry-division"):
+        (data / "units" / f"{same_id}.yml").write_text(group.replace("id: alibaba-group\n", f"id: {same_id}\n"),
+                                                       encoding="utf-8")
+    person = data / "people" / "eddie-wu.yml"
+    text = person.read_text(encoding="utf-8")
+    assert "unit: alibaba-group\n" in text
+    person.write_text(text.replace("unit: alibaba-group\n", "unit: no-such-unit\n", 1), encoding="utf-8")
+    source = data / "sources" / "alibaba-token-foundry-division.yml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("  - quote: Direct oversight by the CEO\n    reason: Not used by this minimal fixture.\n",
+                                   "", 1), encoding="utf-8")
+    return root
+
+
 def _first_citation(text: str) -> tuple[str, str]:
     lines = text.splitlines()
     index = next(i for i, line in enumerate(lines) if line.lstrip().startswith("- source: "))
@@ -93,6 +112,7 @@ def test_shards_find_what_one_process_finds(tmp_path):
     roots.append(ROOT)
     roots.append(synthetic(tmp_path / "synthetic"))
     roots.append(spoil(synthetic(tmp_path / "spoilt")))
+    roots.append(same_id_twice(tmp_path / "same-id"))
 
     results = compare(roots)
     assert len(results) == len(roots)
@@ -104,6 +124,7 @@ def test_shards_find_what_one_process_finds(tmp_path):
     by_root = {Path(r["root"]).name: r for r in results}
     assert by_root["synthetic"]["codes"] == []
     assert {"unknown-ref", "duplicate-id", "cycle", "quote-not-found"} <= set(by_root["spoilt"]["codes"])
+    assert {"duplicate-id", "unknown-ref", "uncovered-sentence"} <= set(by_root["same-id"]["codes"])
     for case, codes in CASES.items():
         assert codes <= set(by_root[case]["codes"]), case
 
