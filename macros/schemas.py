@@ -9,14 +9,16 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING
 
 from .problems import Problem
 from .yamlsafe import Document
+
+# jsonschema is imported when a record needs it, which a valid one never does (see fast_check_for):
+# importing it takes a tenth of a second, which every command and every build would pay.
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
 
@@ -29,6 +31,10 @@ def load_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
 
 @lru_cache(maxsize=None)
 def validator_for(kind: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     schemas = load_schemas(schema_dir)
     # Relative $refs ("defs.schema.json#/...") resolve against the file names,
     # as an editor resolves them against the files: never over the network.
@@ -131,6 +137,7 @@ class _Compiler:
             cell: list = []
             self.done[key] = lambda value: cell[0](value)  # late-bound: schemas may refer to themselves
             cell.append(self.compile(node, ref_file))
+            self.done[key] = cell[0]  # later references call it directly, without the indirection
         return self.done[key]
 
     def compile(self, schema, file: str):

@@ -274,7 +274,6 @@ def _scalar(event):
 
 import re as _re
 
-_KEY_LINE = _re.compile(r"(- )?([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?\Z")
 _DOUBLE = _re.compile(r'"([^"\\]*)"\Z')
 _SINGLE = _re.compile(r"'((?:[^']|'')*)'\Z")
 # What libyaml accepts in a file (its `printable`), but for the tab and carriage return, left to it.
@@ -333,24 +332,36 @@ def _scalar_text(text: str):
     return _plain_value(text)
 
 
+# One line with content, split by one regex (in C): its indent, "- " when it is a list item that
+# starts with a key, the key, and the text after "key: " (None when the line ends at the colon);
+# or else, the line's whole content. Lines of spaces only are not matched, so skipped.
+_LINE = _re.compile(r"^( *)(?:(- )?([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$|([^ \n].*)$)", _re.M)
+
+
 def _fast_parse(text: str, doc: Document, positions: bool = True) -> bool:
     """Read `text` into `doc` if it is in the records' part of YAML; False (doc untouched) if not.
     Without `positions`, the document keeps the text and finds positions when asked."""
     if ("\t" in text or "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
             or "\ufeff" in text or _NOT_PRINTABLE.search(text)):
         return False  # tabs, other line breaks, a byte-order mark, control characters: for libyaml to judge
-    lines = []  # (line number, indent, content) of every line with content
-    for number, line in enumerate(text.split("\n"), 1):
-        content = line.lstrip(" ")
-        if not content:
-            continue
-        if content[0] == "#":
-            if lines:
-                return False  # comments only before the first field
-            continue
-        lines.append((number, len(line) - len(content), content))
-    if not lines or lines[0][1] != 0:
-        return False
+    # Each line as (line number, indent, dash, key, rest, raw); the number only when positions are wanted.
+    if positions:
+        lines, number, last = [], 1, 0
+        for match in _LINE.finditer(text):
+            number += text.count("\n", last, match.start())
+            last = match.start()
+            indent, dash, key, rest, raw = match.groups()
+            lines.append((number, len(indent), dash, key, rest, raw))
+    else:
+        lines = [(0, len(indent), dash, key, rest, raw) for indent, dash, key, rest, raw in
+                 (match.groups() for match in _LINE.finditer(text))]
+    start = 0
+    while start < len(lines) and lines[start][5] is not None and lines[start][5][0] == "#":
+        start += 1  # comments before the first field
+    if start:
+        lines = lines[start:]
+    if not lines or lines[0][1] != 0 or any(line[5] is not None and line[5][0] == "#" for line in lines):
+        return False  # no field, an indented first line, or a comment after the first field
     found, key_found = ({}, {}) if positions else (None, None)
     try:
         data, end = _fast_mapping(lines, 0, 0, () if positions else None, found, key_found, None)
@@ -360,6 +371,11 @@ def _fast_parse(text: str, doc: Document, positions: bool = True) -> bool:
         return False
     doc.data, doc._positions, doc._key_positions, doc.text = data, found, key_found, text
     return True
+
+
+def _is_item(line: tuple) -> bool:
+    """Whether a line (as _fast_parse splits it) starts with '- '."""
+    return line[2] is not None or (line[5] is not None and line[5][:2] == "- ")
 
 
 _TEXT_KEY: dict[str, bool] = {}  # key -> whether YAML reads it as text (not null, true, a number...)
@@ -381,10 +397,10 @@ def _is_text_key(key: str) -> bool:
 # positions are not wanted: the fast path then builds no path tuples at all.
 
 def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
-    """The block mapping whose keys are at `indent`, from lines[index]; `first` is (key, rest, line) when
+    """The block mapping whose keys are at `indent`, from lines[index]; `first` is (key, rest) when
     its first key follows '- ' on a list's line. Returns (mapping, index of the next line)."""
     mapping: dict = {}
-    number, _, content = lines[index]
+    number = lines[index][0]
     if positions is not None:
         positions[path] = (number, indent + 1)
     child = None
@@ -393,10 +409,9 @@ def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
             key, rest = first
             first = None
         else:
-            match = _KEY_LINE.match(content)
-            if match is None or match.group(1):
+            number, _, dash, key, rest, _ = lines[index]
+            if key is None or dash is not None:
                 raise _GiveUp
-            key, rest = match.group(2), match.group(3)
         if key in mapping or not _is_text_key(key):
             raise _GiveUp  # a repeated key, or one that is not text (yes, null, on...)
         if positions is not None:
@@ -412,21 +427,20 @@ def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
         else:
             if index == len(lines):
                 raise _GiveUp  # an empty value
-            next_number, next_indent, next_content = lines[index]
-            if next_indent > indent:
-                if next_content.startswith("- "):
-                    mapping[key], index = _fast_sequence(lines, index, next_indent, child, positions, key_positions)
+            following = lines[index]
+            if following[1] > indent:
+                if _is_item(following):
+                    mapping[key], index = _fast_sequence(lines, index, following[1], child, positions, key_positions)
                 else:
-                    mapping[key], index = _fast_mapping(lines, index, next_indent, child, positions, key_positions,
+                    mapping[key], index = _fast_mapping(lines, index, following[1], child, positions, key_positions,
                                                         None)
-            elif next_indent == indent and next_content.startswith("- "):
+            elif following[1] == indent and _is_item(following):
                 mapping[key], index = _fast_sequence(lines, index, indent, child, positions, key_positions)
             else:
                 raise _GiveUp  # an empty value
         if index == len(lines) or lines[index][1] < indent:
             return mapping, index
-        number, line_indent, content = lines[index]
-        if line_indent != indent:
+        if lines[index][1] != indent:
             raise _GiveUp
 
 
@@ -437,19 +451,16 @@ def _fast_sequence(lines, index, indent, path, positions, key_positions):
         positions[path] = (lines[index][0], indent + 1)
     child = None
     while True:
-        number, _, content = lines[index]
+        number, _, dash, key, rest, raw = lines[index]
         if positions is not None:
             child = path + (len(items),)
-        match = _KEY_LINE.match(content)
-        if match is not None and match.group(1):
-            item, index = _fast_mapping(lines, index, indent + 2, child, positions, key_positions,
-                                        (match.group(2), match.group(3)))
+        if dash is not None:
+            item, index = _fast_mapping(lines, index, indent + 2, child, positions, key_positions, (key, rest))
             items.append(item)
         else:
-            rest = content[2:]
-            if not content.startswith("- ") or rest.startswith("- ") or not rest:
+            if raw is None or raw[:2] != "- " or raw[2:4] == "- " or len(raw) == 2:
                 raise _GiveUp
-            items.append(_scalar_text(rest))
+            items.append(_scalar_text(raw[2:]))
             if positions is not None:
                 positions[child] = (number, indent + 3)
             index += 1
@@ -457,5 +468,5 @@ def _fast_sequence(lines, index, indent, path, positions, key_positions):
                 raise _GiveUp
         if index == len(lines) or lines[index][1] < indent:
             return items, index
-        if lines[index][1] != indent or not lines[index][2].startswith("- "):
+        if lines[index][1] != indent or not _is_item(lines[index]):
             return items, index  # a key of the mapping this list is the value of (checked there)
