@@ -29,10 +29,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 serve: $(VENV)/.installed validate
 	$(VENV)/bin/mkdocs serve --strict
 
+# Built beside the published folder and swapped in only on success: a failed build leaves the last good site.
 build: $(VENV)/.installed
 	$(KB) validate
-	rm -rf site
+	rm -rf site.tmp
 	$(VENV)/bin/mkdocs build --strict --site-dir site.tmp
+	rm -rf site
 	mv site.tmp site
 
 validate: $(VENV)/.installed

@@ -16,8 +16,8 @@ MkDocs, no clock, no network. The same data and base URL give the same bytes
   | feed.xml                          | Atom 1.0 feed of the events (export_atom)  |
 
 - `entity_jsonld(kb, record_id, base_url)` -> the JSON-LD of one person,
-  unit, event, source (or discrepancy), with the same @ids, types and terms
-  as the dump; `jsonld_script(data)` serializes it for a
+  unit, event, source (or discrepancy), with the same @ids (written relative
+  to an @base), types and terms as the dump; `jsonld_script(data)` serializes it for a
   <script type="application/ld+json"> element (`<`, `>` and `&` escaped, so
   text from the data cannot close the element).
 
@@ -71,9 +71,9 @@ def export_files(kb: KnowledgeBase, base_url: str, *, feed_title: str = DEFAULT_
 
 
 def entity_jsonld(kb: KnowledgeBase, record_id: str, base_url: str) -> dict:
-    """The JSON-LD of one record's page: the record, its claims, their quoted
-    passages, and a named stub for each record they refer to. KeyError if
-    there is no such record."""
+    """The JSON-LD of one record's page: the record, its claims (their quoted
+    passages by IRI), and a named stub for each record they refer to, with
+    @ids relative to the site's root. KeyError if there is no such record."""
     return JsonLd(kb, Urls(kb, check_base_url(base_url))).entity(record_id)
 
 

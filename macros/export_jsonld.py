@@ -12,7 +12,10 @@ Identifiers: every record's @id is its page on the site (`people/<id>/`,
 claim's @id is its anchor on its subject's page, and every quoted passage's
 @id is its anchor on its source's page. So each IRI leads to a page that shows
 it, and the JSON-LD embedded in an entity page uses the same @ids, types and
-terms as the dump.
+terms as the dump, less the Quotation nodes (the page shows the quotes; the
+dump describes them). The page writes the site's own @ids relative to an
+@base (the site's root), which keeps a page small: once expanded, they are
+the dump's IRIs.
 
 - Person -> schema:Person with name and alternateName.
 - Role -> a node typed schema:OrganizationRole (and org:Membership when the
@@ -296,14 +299,15 @@ class JsonLd:
         return {"@context": context(self.urls), "@graph": graph}
 
     def entity(self, record_id: str) -> dict:
-        """The record, its claims and their quoted passages, with a named stub for every record they refer to."""
+        """The record and its claims, with a named stub for every record they refer to. The claims'
+        quoted passages are referred to by their IRIs (their anchors on the source's page, which shows
+        them) and described in the dump only: the page already shows each quote, and its weight counts."""
         if record_id not in self.kb.records:
             raise KeyError(f"no record '{record_id}'")
         record = self.kb.records[record_id]
         claims = record.claims
         graph = [self.record_node(record_id)]
         graph += [self.claim_node(c) for c in claims]
-        graph += self.quotation_nodes(claims)
         mentioned = []
         for node in graph:
             mentioned.extend(_referenced_pages(node))
@@ -312,7 +316,8 @@ class JsonLd:
             other = self.record_at(iri)
             if other and iri not in own:
                 graph.append({"@id": iri, "@type": self.record_type(other), "name": self.kb.name_of(other)})
-        return {"@context": context(self.urls), "@graph": graph}
+        return {"@context": {**context(self.urls), "@base": self.urls.base},
+                "@graph": _relative_ids(graph, self.urls.base)}
 
     def record_at(self, iri: str) -> str | None:
         """The id of the record whose page is `iri`, or None."""
@@ -322,6 +327,21 @@ class JsonLd:
         if len(parts) != 3 or parts[1] not in self.kb.records:
             return None
         return parts[1] if self.urls.page(parts[1]) == iri else None
+
+
+def _relative_ids(value, base: str):
+    """A copy of `value` with every "@id" under `base` written relative to it ("people/x/#name")."""
+    if isinstance(value, list):
+        return [_relative_ids(child, base) for child in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, child in value.items():
+        if key == "@id" and isinstance(child, str) and child.startswith(base) and len(child) > len(base):
+            out[key] = child[len(base):]
+        else:
+            out[key] = _relative_ids(child, base)
+    return out
 
 
 def _referenced_pages(value) -> list[str]:

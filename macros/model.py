@@ -353,6 +353,10 @@ class KnowledgeBase:
     def _timeline(self) -> tuple[Event, ...]:
         return tuple(order_events(self.events))  # sorted once: several pages and exports ask
 
+    @cached_property
+    def timeline_groups(self) -> TimelineGroups:
+        return group_timeline(self.events)
+
 
 def references_of(record: Record) -> list[str]:
     """Ids of every record this one refers to (sources cited included)."""
@@ -376,19 +380,61 @@ def references_of(record: Record) -> list[str]:
     return refs
 
 
-def order_events(events: dict[str, Event]) -> list[Event]:
-    def anchor_date(event: Event, seen: frozenset = frozenset()) -> tuple:
-        """Sort key: (has a place, date key, offset relative to the anchor, id)."""
-        if event.date:
-            return (0, event.date.sort_key(), 0, event.id)
-        when = event.when
-        if when and when.event in events and when.event not in seen:
-            base = anchor_date(events[when.event], seen | {event.id})
-            offset = {"before": -1, "after": 1}.get(when.relation or "", 0)
-            return (base[0], base[1], base[2] + offset, event.id)
-        return (1, (0, 0, 0), 0, event.id)
+def _anchor_keys(events: dict[str, Event]) -> dict[str, tuple]:
+    """event id -> (has no date to hang on, date key, anchor id, offset from the anchor).
 
-    return sorted(events.values(), key=anchor_date)
+    An event's anchor is the event its chain of stated relations ends at (itself when it is
+    dated or placed against nothing); "before" and "after" move it one step either side."""
+    keys: dict[str, tuple] = {}
+
+    def key(event: Event, seen: frozenset) -> tuple:
+        if event.id in keys:
+            return keys[event.id]
+        when = event.when
+        if event.date:
+            found = (0, event.date.sort_key(), event.id, 0)
+        elif when and when.event in events and when.event not in seen:
+            undated, date, anchor, offset = key(events[when.event], seen | {event.id})
+            found = (undated, date, anchor, offset + {"before": -1, "after": 1}.get(when.relation or "", 0))
+        else:
+            found = (1, (0, 0, 0), event.id, 0)
+        if not seen:  # a key found inside a cycle depends on where the walk started: not kept
+            keys[event.id] = found
+        return found
+
+    for event in events.values():
+        key(event, frozenset())
+    return keys
+
+
+def order_events(events: dict[str, Event]) -> list[Event]:
+    """Dated events by date; an event placed before or after another next to it; events with no
+    date behind them last, each with the events placed against it."""
+    keys = _anchor_keys(events)
+    return sorted(events.values(), key=lambda e: (*keys[e.id], e.id))
+
+
+@dataclass(frozen=True)
+class TimelineGroups:
+    """The timeline as a reader can trust it: what hangs on a date, what hangs only on another
+    undated event (kept together, never mixed in with the dated), and what hangs on nothing."""
+
+    dated: tuple[Event, ...]  # dated events, and the events placed against them
+    around: tuple[tuple[Event, tuple[Event, ...]], ...]  # an undated event, and it with those placed against it
+    undated: tuple[Event, ...]  # no date, no stated relation, and nothing placed against them
+
+
+def group_timeline(events: dict[str, Event]) -> TimelineGroups:
+    keys = _anchor_keys(events)
+    ordered = order_events(events)
+    members: dict[str, list[Event]] = defaultdict(list)
+    for event in ordered:
+        members[keys[event.id][2]].append(event)
+    dated = tuple(e for e in ordered if keys[e.id][0] == 0)
+    around = tuple((events[anchor], tuple(group)) for anchor, group in members.items()
+                   if keys[anchor][0] == 1 and len(group) > 1)
+    undated = tuple(e for e in ordered if keys[e.id][0] == 1 and len(members[keys[e.id][2]]) == 1)
+    return TimelineGroups(dated, around, undated)
 
 
 def partial(value: str | None) -> PartialDate | None:

@@ -10,8 +10,9 @@ converts and templates the pages it already has. The bytes are the same as when 
 in the build process (the same functions, the same inputs).
 
 Only where forking is safe: on Linux, from a process with a single thread
-(`mkdocs build`; not `mkdocs serve`, whose server runs in threads). Anywhere
-else, and if the child fails, the caller renders in its own process.
+(`mkdocs build`, and the first build of `mkdocs serve`, before its server
+threads start; not the rebuilds after an edit). Anywhere else, and if a child
+fails, the caller renders in its own process.
 """
 
 from __future__ import annotations
@@ -44,16 +45,22 @@ class Prerender:
         self.export_dir = Path(tempfile.mkdtemp(prefix="kb-exports-"))
         context = multiprocessing.get_context("fork")
         self._pipe, sending = context.Pipe(duplex=False)
+        # Each child is given the parent's reading end to close first thing: a renderer that kept it
+        # open would block for ever on a full pipe once the parent is gone, instead of failing to write.
         self.renderer = context.Process(target=_render, daemon=True, name="kb-pages",
-                                        args=(report, jobs, directory_urls, base_url, sending))
+                                        args=(report, jobs, directory_urls, base_url, sending, self._pipe))
         self.exporter = context.Process(target=_export, daemon=True, name="kb-downloads",
-                                        args=(report, base_url, self.export_dir))
-        self.renderer.start()
-        sending.close()
-        self.exporter.start()
+                                        args=(report, base_url, self.export_dir, self._pipe))
         self.pages: dict[str, str] = {}
         self.sizes: dict[str, int] | None = None
         self.done = False  # no more pages will come
+        try:
+            self.renderer.start()
+            sending.close()
+            self.exporter.start()
+        except BaseException:
+            self.close()
+            raise
 
     def page(self, src_uri: str) -> str | None:
         """The page's Markdown, or None if the child did not render it (then render it yourself)."""
@@ -86,6 +93,8 @@ class Prerender:
 
     def close(self) -> None:
         for process in (self.renderer, self.exporter):
+            if process.pid is None:  # never started
+                continue
             if process.is_alive():
                 process.terminate()
             process.join()
@@ -93,9 +102,10 @@ class Prerender:
         shutil.rmtree(self.export_dir, ignore_errors=True)
 
 
-def _render(report, jobs, directory_urls, base_url, pipe) -> None:
+def _render(report, jobs, directory_urls, base_url, pipe, parents_end) -> None:
     code = 0
     try:
+        parents_end.close()
         batch: dict[str, str] = {}
         for src_uri, kind, record_id, page_url in jobs:
             batch[src_uri] = record_page(report, kind, record_id, page_url, directory_urls, base_url)
@@ -112,9 +122,10 @@ def _render(report, jobs, directory_urls, base_url, pipe) -> None:
         os._exit(code)  # no atexit handlers or buffers of the parent's, run twice
 
 
-def _export(report, base_url, export_dir: Path) -> None:
+def _export(report, base_url, export_dir: Path, parents_end) -> None:
     code = 0
     try:
+        parents_end.close()
         for path, content in export_files(report.kb, base_url).items():
             target = export_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)

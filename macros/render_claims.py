@@ -42,7 +42,7 @@ class ClaimRenderer:
                   class_="kb-tip", role="tooltip", id=tip_id)
         href = self.link.record("source", citation.source, quote_anchor(citation.source, citation.quote))
         link = tag("a", f"[{number}]", href=href, class_="kb-cite-link", aria_describedby=tip_id,
-                   aria_label=f"Source {number}: {title}")
+                   aria_label=f"Citation {number}")  # the quote and its source: the tooltip it describes
         # Left out of the search index (the quote is indexed on the source's page): Material's
         # search drops the element, then the attribute.
         return tag("sup", link + tip, class_="kb-cite", data_search_exclude="true")

@@ -47,26 +47,33 @@ class OverviewRenderer(PageRenderer):
         raise ValueError(f"no index for {kind}")
 
     def timeline(self) -> str:
-        dated = [e for e in self.kb.timeline() if e.date]
-        placed = [e for e in self.kb.timeline() if not e.date and e.when and e.when.event]
-        undated = [e for e in self.kb.timeline() if not e.date and not (e.when and e.when.event)]
-        out = []
-        items = []
-        for event in self.kb.timeline():
-            if event in undated:
-                continue
-            items.append(self.timeline_item(event))
-        # The events are searched on their own pages.
-        out.append(tag("ol", "".join(items), class_="kb-timeline", data_search_exclude="true"))
-        if undated:
-            out.append("<h2 id=\"undated\">Undated</h2>")
-            out.append(tag("p", "The sources give no date and no relation to another event for these.",
+        groups = self.kb.timeline_groups
+        dated = sum(1 for e in self.kb.events.values() if e.date)
+        placed = sum(1 for e in self.kb.events.values() if not e.date and e.when and e.when.event)
+        legend = (f'<p class="kb-help">{dated} dated, {placed} placed by the relation the source states, '
+                  f"{len(self.kb.events) - dated - placed} undated. Dates show their precision: a month means the "
+                  "day is not known.</p>")
+        # The events are searched on their own pages: the lists are left out of the index.
+        out = [legend, self.timeline_list("ol", groups.dated)]
+        if groups.around:
+            out.append('<h2 id="placed">Placed only against an undated event</h2>')
+            out.append(tag("p", "The sources give these events no date, only their order relative to another "
+                                "event that is itself undated, so they cannot be placed among the dated events "
+                                "above. Each group is in the order its source gives.", class_="kb-help"))
+            for anchor, events in groups.around:
+                out.append(tag("h3", f"Around: {self.claims.record_link(anchor.id)}", id=f"around-{anchor.id}",
+                               data_search_exclude="true"))
+                out.append(self.timeline_list("ol", events))
+        if groups.undated:
+            out.append('<h2 id="undated">Undated</h2>')
+            out.append(tag("p", "The sources give these events no date and place them relative to no other event.",
                            class_="kb-help"))
-            out.append(tag("ul", "".join(self.timeline_item(e) for e in undated), class_="kb-timeline",
-                           data_search_exclude="true"))
-        legend = (f'<p class="kb-help">{len(dated)} dated, {len(placed)} placed by the relation the source states, '
-                  f"{len(undated)} undated. Dates show their precision: a month means the day is not known.</p>")
-        return legend + "".join(out)
+            out.append(self.timeline_list("ul", groups.undated))
+        return "".join(out)
+
+    def timeline_list(self, element: str, events) -> str:
+        return tag(element, "".join(self.timeline_item(e) for e in events), class_="kb-timeline",
+                   data_search_exclude="true")
 
     def timeline_item(self, event: Event) -> str:
         claim = event.event_claim
@@ -85,8 +92,8 @@ class OverviewRenderer(PageRenderer):
         return tag("ul", "".join(items)) if items else "<p>None.</p>"
 
     def latest_events(self, count: int = 5) -> str:
-        events = [e for e in self.kb.timeline() if e.date or (e.when and e.when.event)][::-1][:count]
-        return self.event_rows(events)
+        # Only what hangs on a date: an event placed against an undated one has no place among them.
+        return self.event_rows(list(self.kb.timeline_groups.dated)[::-1][:count])
 
     def counts(self) -> str:
         kb = self.kb

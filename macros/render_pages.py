@@ -2,7 +2,8 @@
 
 Headings are Markdown (so they reach the table of contents and search);
 everything else is HTML built from escaped strings. A page's source text is
-never YAML: the hook gives MkDocs only a macro call with the record's id.
+never YAML: the hook writes the page's Markdown from the record's id, and
+no text of it goes through a template.
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ class PageRenderer:
             phrase = esc(when.phrase) if when.phrase else esc(when.relation or "")
             return (f'<span class="kb-undated">undated: {phrase} ({esc(when.relation or "")} '
                     f"{self.claims.record_link(when.event)})</span>")
+        if when and when.phrase:  # the source's own words, such as "recently": no date, no relation
+            return f'<span class="kb-undated">undated: {esc(when.phrase)}</span>'
         return '<span class="kb-undated">undated</span>'
 
     def links_here(self, record_id: str) -> str:

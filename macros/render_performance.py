@@ -21,13 +21,23 @@ def load_results(path: Path) -> dict:
 
 
 def results_table(results: dict) -> str:
-    head = ("| entities | pages | build_s | floor_s | ratio | validate_s | linkcheck_s | site_mb | search_index_mb |\n"
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    head = ("| entities | pages | build_s | floor_s | ratio | pairs' ratios | CPU ratio | validate_s | linkcheck_s "
+            "| site_mb | search_index_mb |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
     rows = "".join(
         f"| {r['entities']:,} | {r['pages']:,} | {r['build_s']:.1f} | {r['floor_s']:.1f} | {r['ratio']:.2f} | "
-        f"{r['validate_s']:.1f} | {'-' if r['linkcheck_s'] is None else format(r['linkcheck_s'], '.0f')} | "
+        f"{_range(r.get('pair_ratios'))} | {_optional(r.get('cpu_ratio'), '.2f')} | "
+        f"{r['validate_s']:.1f} | {_optional(r['linkcheck_s'], '.0f')} | "
         f"{r['site_mb']:.0f} | {r['search_index_mb']:.1f} |\n" for r in results.get("runs", []))
     return head + rows
+
+
+def _optional(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _range(values: list[float] | None) -> str:
+    return "-" if not values else f"{min(values):.2f}–{max(values):.2f}"
 
 
 def targets_table(results: dict) -> str:

@@ -61,6 +61,11 @@ def load_report(config) -> Report:
         if cached and cached[0] == fingerprint:
             report = cached[1]
         else:
+            if _cache:  # a rebuild (`mkdocs serve`): let the last build go before freezing this one
+                _cache.clear()
+                _current.pop("build", None)
+                gc.unfreeze()
+                gc.collect()
             report = validate(data_dir, Path(config.config_file_path).resolve().parent)
             _cache[key] = (fingerprint, report)
             # The knowledge base lives as long as the build: keep its millions of objects out of the
@@ -165,9 +170,13 @@ def downloads_table(config, link) -> str:
 
 def fill_download_sizes(config, html: str) -> str:
     """The page's HTML with the placeholders of `downloads_table` replaced by the sizes."""
-    sizes = download_sizes(config)
+    return fill_sizes(html, download_sizes(config))
+
+
+def fill_sizes(text: str, sizes: dict[str, int]) -> str:
+    """`text` with the placeholders of `downloads_table` replaced by these sizes (path -> bytes)."""
     paths = sorted(EXPORT_PATHS)
-    return _SIZE_PLACEHOLDER.sub(lambda match: _size_text(sizes[paths[int(match.group(1))]]), html)
+    return _SIZE_PLACEHOLDER.sub(lambda match: _size_text(sizes[paths[int(match.group(1))]]), text)
 
 
 def write_exports(config) -> None:

@@ -20,12 +20,34 @@ page's text again for every element that contains others), which names
 
 from __future__ import annotations
 
+import inspect
 import threading
 import urllib.parse
 
 import linkcheck.parser
+from linkcheck.configuration import Version
 from linkcheck.htmlutil import linkparse
 from linkcheck.plugins import anchorcheck
+
+WRITTEN_FOR = "10.6.0"  # the LinkChecker release whose internals are patched below (pinned in requirements.txt)
+
+
+def missing_patch_points() -> list[str]:
+    """What this module relies on in LinkChecker and cannot find (empty when all is there). A
+    release that moved any of it would make the patches below do nothing, silently: the check
+    would still be right, but parse a page once per anchor again, many times slower."""
+    missing = []
+    if not callable(getattr(linkcheck.parser, "parse_html", None)):
+        missing.append("linkcheck.parser.parse_html")
+    elif "globals()" not in inspect.getsource(linkcheck.parser.parse_url):
+        missing.append("linkcheck.parser.parse_url looking parse_html up by name")
+    if not callable(getattr(anchorcheck.AnchorCheck, "check", None)):
+        missing.append("linkcheck.plugins.anchorcheck.AnchorCheck.check")
+    if not callable(getattr(anchorcheck.UrlAnchorCheck, "check_anchor", None)):
+        missing.append("linkcheck.plugins.anchorcheck.UrlAnchorCheck.check_anchor")
+    if not callable(getattr(linkparse, "LinkFinder", None)) or not hasattr(linkparse, "AnchorTags"):
+        missing.append("linkcheck.htmlutil.linkparse.LinkFinder and AnchorTags")
+    return missing
 
 _anchors: dict[str, list] = {}
 _lock = threading.Lock()
@@ -74,6 +96,10 @@ def _parse_html_and_remember_anchors(url_data) -> None:
         _remember(url_data.url, url_data.get_soup())
 
 
+_missing = missing_patch_points()
+if _missing:
+    raise SystemExit(f"scripts/linkcheck_run.py was written for LinkChecker {WRITTEN_FOR}; LinkChecker {Version} has no "
+                     + "; no ".join(_missing) + ". Update the patches (see the module's docstring) and WRITTEN_FOR.")
 anchorcheck.AnchorCheck.check = _check
 linkcheck.parser.parse_html = _parse_html_and_remember_anchors
 

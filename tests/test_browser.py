@@ -129,10 +129,11 @@ def test_citation_tooltip_opens_from_the_keyboard(new_page, base_url):
     assert focused_tip.inner_text().startswith("“")
     box = _in_viewport(page, focused_tip)
     assert box["left"] >= 0 and box["right"] <= box["width"], box
-    # The marker names its source for screen readers, and the tip describes it.
+    # Screen readers hear "Citation N", then the tip it is described by: the quote and its source.
     marker = page.locator("a.kb-cite-link:focus")
-    assert marker.get_attribute("aria-label").startswith("Source ")
+    assert marker.get_attribute("aria-label").startswith("Citation ")
     assert marker.get_attribute("aria-describedby") == focused_tip.get_attribute("id")
+    assert focused_tip.locator(".kb-tip-source").inner_text().strip()
     page.keyboard.press("Tab")
     assert watch.problems() == []
 

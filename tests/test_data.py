@@ -216,5 +216,25 @@ def test_every_date_is_in_the_words_of_its_citation(kb):
 def test_undated_events_are_placed_by_the_relations_the_sources_give(kb):
     for event in kb.events.values():
         if event.when and not event.date:
-            assert event.when.relation and event.when.event in kb.events and event.when.phrase
+            assert event.when.phrase  # the source's own words for the time
             assert any(event.when.phrase.lower() in c.quote.lower() for c in event.when.claim.cite)
+            if event.when.relation:
+                assert event.when.event in kb.events
+
+
+def test_recently_is_not_read_as_a_relation_to_another_event(kb):
+    # "The company recently hired Zhou Hao": recent as the article was written, not before the launch.
+    when = kb.events["zhou-hao-hired"].when
+    assert when.phrase == "recently" and when.relation is None and when.event is None
+    # "Earlier in the month": the restructuring "follows" the departures, so they are placed before it.
+    departures = kb.events["qwen-researchers-leave-tongyi-laboratory"].when
+    assert (departures.relation, departures.event) == ("before", "token-hub-business-group-launched")
+
+
+def test_the_timeline_keeps_events_placed_against_an_undated_one_out_of_the_dated_list(kb):
+    groups = kb.timeline_groups
+    assert [e.id for e in groups.dated] == ["token-foundry-division-announced"]
+    assert [(anchor.id, [e.id for e in events]) for anchor, events in groups.around] == [
+        ("token-hub-business-group-launched",
+         ["qwen-researchers-leave-tongyi-laboratory", "token-hub-business-group-launched"])]
+    assert "zhou-hao-hired" in {e.id for e in groups.undated}

@@ -303,3 +303,14 @@ def test_anchors_of_every_built_page_are_those_linkchecker_collects(built_site):
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert anchors_of(htmlsoup.make_soup(text.encode())) == _linkchecker_anchors(text), page
+
+
+def test_the_patched_linkchecker_has_what_it_patches(monkeypatch):
+    import linkcheck.parser
+
+    from scripts import linkcheck_run
+
+    assert linkcheck_run.missing_patch_points() == []  # the pinned release
+    # A release that dispatched parsers some other way would leave the patch unused: it is said.
+    monkeypatch.setattr(linkcheck.parser, "parse_url", lambda url_data: linkcheck.parser.parse_html(url_data))
+    assert linkcheck_run.missing_patch_points() == ["linkcheck.parser.parse_url looking parse_html up by name"]

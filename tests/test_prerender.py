@@ -55,3 +55,51 @@ def test_no_fork_from_a_process_with_threads():
     finally:
         stop.set()
         thread.join()
+
+
+def _gone(pid: int) -> bool:
+    """True once the process has exited (a zombie no one reaps counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def _build_that_never_reads(report, jobs, pids) -> None:
+    """Stands for a build process: starts the children, says who they are, then waits to be killed."""
+    import time
+
+    worker = Prerender(report, jobs, True, BASE)
+    pids.send((worker.renderer.pid, worker.exporter.pid, worker.export_dir))
+    time.sleep(120)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the second process is forked on Linux only")
+def test_the_children_end_when_the_build_is_killed():
+    import multiprocessing
+    import os
+    import shutil
+    import signal
+    import time
+
+    report = validate(FIXTURE / "data", FIXTURE)
+    # Far more Markdown than a pipe holds, so the renderer is blocked writing when the build dies.
+    jobs = [(f"people/{person_id}-{n}.md", "person", person_id, f"people/{person_id}/")
+            for n in range(400) for person_id in report.kb.people]
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    build = context.Process(target=_build_that_never_reads, args=(report, jobs, sending))
+    build.start()
+    renderer, exporter, export_dir = receiving.recv()
+    os.kill(build.pid, signal.SIGKILL)
+    build.join()
+    deadline = time.monotonic() + 20
+    while not (_gone(renderer) and _gone(exporter)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in (renderer, exporter) if not _gone(pid)]
+    for pid in left:  # a failing run must not leave them behind, holding the test run's output open
+        os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(export_dir, ignore_errors=True)  # a killed build cannot remove it: its next run's /tmp does
+    assert renderer not in left, "the page renderer outlived the build that would read its pages"
+    assert exporter not in left

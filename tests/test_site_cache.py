@@ -1,0 +1,61 @@
+"""The build's knowledge base is loaded once per build and reloaded after an
+edit (`mkdocs serve`), without keeping the previous build's garbage alive."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import weakref
+from pathlib import Path
+
+import pytest
+
+from macros import site
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kbsite"
+
+
+class Config:
+    """What load_report reads of MkDocs' configuration (a new one for each build, as `mkdocs serve` makes)."""
+
+    def __init__(self, project: Path):
+        self.config_file_path = str(project / "mkdocs.yml")
+        self.extra = {"kb_data": "data"}
+
+
+class Garbage:
+    """Stands for a finished build's pages and navigation, which refer to each other in cycles."""
+
+    def __init__(self):
+        self.me = self
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    shutil.copytree(FIXTURE / "data", tmp_path / "data")
+    yield tmp_path
+    site._cache.clear()
+    site._current.clear()
+    gc.unfreeze()  # leave the test process's collector as it was
+
+
+def test_one_load_per_build_and_a_reload_after_an_edit(project: Path):
+    first_config = Config(project)
+    first = site.load_report(first_config)
+    assert site.load_report(first_config) is first  # every macro of a build asks: one load
+    assert site.load_report(Config(project)) is first  # a rebuild with nothing changed: no reload
+    record = next((project / "data" / "people").glob("*.yml"))
+    record.write_text(record.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert site.load_report(Config(project)) is not first  # an edit: loaded again
+
+
+def test_a_reload_does_not_keep_the_last_builds_garbage(project: Path):
+    site.load_report(Config(project))
+    garbage = Garbage()
+    left = weakref.ref(garbage)
+    del garbage  # unreachable, waiting for the cycle collector
+    record = next((project / "data" / "units").glob("*.yml"))
+    record.write_text(record.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    site.load_report(Config(project))  # freezes what is alive, for the length of the new build
+    gc.collect()
+    assert left() is None, "the previous build's garbage was frozen with the new knowledge base"
