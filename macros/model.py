@@ -410,7 +410,10 @@ def _anchor_keys(events: dict[str, Event]) -> dict[str, tuple]:
 def order_events(events: dict[str, Event]) -> list[Event]:
     """Dated events by date; an event placed before or after another next to it; events with no
     date behind them last, each with the events placed against it."""
-    keys = _anchor_keys(events)
+    return _ordered(events, _anchor_keys(events))
+
+
+def _ordered(events: dict[str, Event], keys: dict[str, tuple]) -> list[Event]:
     return sorted(events.values(), key=lambda e: (*keys[e.id], e.id))
 
 
@@ -426,7 +429,7 @@ class TimelineGroups:
 
 def group_timeline(events: dict[str, Event]) -> TimelineGroups:
     keys = _anchor_keys(events)
-    ordered = order_events(events)
+    ordered = _ordered(events, keys)  # the same keys: walked once
     members: dict[str, list[Event]] = defaultdict(list)
     for event in ordered:
         members[keys[event.id][2]].append(event)
