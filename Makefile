@@ -7,7 +7,7 @@ KB := $(PY) -m scripts.kb
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help serve build validate fmt fmt-check stats linkcheck export test test-fast bench clean
+.PHONY: help serve build validate fmt fmt-check stats linkcheck export lint test test-fast bench clean
 
 help:
 	@echo "make serve      preview the site at http://127.0.0.1:8000 (rebuilds on edit)"
@@ -15,6 +15,7 @@ help:
 	@echo "make validate   check every record, reference, date and quote"
 	@echo "make fmt        rewrite the YAML in canonical form (fmt-check: show the diff only)"
 	@echo "make linkcheck  check every link and anchor of the built site"
+	@echo "make lint       lint and format-check the Python (ruff)"
 	@echo "make test       run the whole test suite"
 	@echo "make bench N=1000  benchmark the build against plain MkDocs"
 
@@ -55,6 +56,10 @@ export: $(VENV)/.installed
 linkcheck: $(VENV)/.installed
 	@test -d site || $(MAKE) build
 	$(PY) -m scripts.linkcheck site
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -n 2 -q

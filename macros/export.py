@@ -30,7 +30,7 @@ source's page.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .export_atom import DEFAULT_TITLE, atom_feed
@@ -51,7 +51,7 @@ FEED_PATH = "feed.xml"
 EXPORT_PATHS = (JSON_PATH, SCHEMA_PATH, CSV_PATH, JSONLD_PATH, POPOLO_PATH, FEED_PATH)
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema_bytes(path: Path = SCHEMA_FILE) -> bytes:
     """The JSON Schema of knowledge-base.json, as stored in the repository."""
     return path.read_bytes()

@@ -17,8 +17,24 @@ from pathlib import Path
 
 from . import schemas
 from .dates import parse_date
-from .model import (FOLDERS, Account, Citation, Claim, Discrepancy, Event, KnowledgeBase, Loc, NoClaim,
-                    OtherName, Parent, Person, Role, Source, Unit, When)
+from .model import (
+    FOLDERS,
+    Account,
+    Citation,
+    Claim,
+    Discrepancy,
+    Event,
+    KnowledgeBase,
+    Loc,
+    NoClaim,
+    OtherName,
+    Parent,
+    Person,
+    Role,
+    Source,
+    Unit,
+    When,
+)
 from .problems import Problem
 from .yamlsafe import Document, decode, parse
 
@@ -372,7 +388,7 @@ class _Builder:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise _Invalid([Problem(self.doc.path, *self.doc.where(("archive",)), "encoding",
-                                    f"the archived text '{d['archive']}' is not UTF-8", "archive the text as UTF-8")])
+                                    f"the archived text '{d['archive']}' is not UTF-8", "archive the text as UTF-8")]) from None
         no_claim = tuple(NoClaim(n["quote"], n["reason"], self.loc(("no_claim", i, "quote")))
                          for i, n in enumerate(d.get("no_claim", [])))
         return Source(

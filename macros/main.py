@@ -11,7 +11,7 @@ from pathlib import Path
 
 from macros import site
 from macros.canonical import template
-from macros.html import Linker, esc
+from macros.html import Linker
 from macros.pages import record_page
 from macros.problems import CODES
 from macros.render_overview import OverviewRenderer

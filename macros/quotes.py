@@ -25,9 +25,9 @@ from functools import lru_cache
 
 _TRANSLATE = str.maketrans(
     {
-        **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u02bc"},
-        **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"},
-        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},
+        **dict.fromkeys("‘’‚‛′ʼ", "'"),
+        **dict.fromkeys("“”„‟″«»", '"'),
+        **dict.fromkeys("‐‑‒–—―−", "-"),
     }
 )
 _NON_SPACE = re.compile(r"\S+")  # \S is exactly `not str.isspace()`
@@ -235,7 +235,7 @@ def normalize_with_offsets(original: str) -> NormalizedText:
 @lru_cache(maxsize=1 << 17)  # every quote of a large knowledge base: pages, exports and feeds all ask
 def quote_anchor(source_id: str, quote: str) -> str:
     """A stable anchor for a quoted passage: the same words give the same anchor."""
-    digest = hashlib.sha1(f"{source_id}\n{normalize(quote)}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha1(f"{source_id}\n{normalize(quote)}".encode()).hexdigest()
     return f"q-{digest[:10]}"
 
 

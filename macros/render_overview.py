@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .coverage import coverage_all
 from .html import esc, tag
-from .model import Event, KnowledgeBase
+from .model import Event
 from .orgchart import change_svg
 from .render_pages import EVENT_KIND_LABELS, PageRenderer, _span
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,13 +23,13 @@ if TYPE_CHECKING:
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
     """File name -> schema, for every *.schema.json."""
     return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))}
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator_for(kind: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
@@ -210,7 +210,7 @@ class _Compiler:
         return _all_of(tests)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fast_check_for(kind: str, schema_dir: Path = SCHEMA_DIR):
     """A predicate that is true only for records jsonschema finds no problem in; None when the
     schema uses a keyword the compiler does not know (then jsonschema checks every record)."""
@@ -343,7 +343,7 @@ def _type_hint(path: tuple, value, expected: list) -> str:
     if "string" in expected and isinstance(value, (int, float, bool)):
         return f'put the text in quotes: "{value if not isinstance(value, bool) else str(value).lower()}"'
     if "array" in expected and isinstance(value, (str, dict)):
-        return f"make it a list: start each item on its own line with '- '"
+        return "make it a list: start each item on its own line with '- '"
     if "object" in expected and path and isinstance(path[-1], int):
         return "each item is a mapping of fields, e.g. - {source: <id>, quote: <words>}"
     if "object" in expected:

@@ -26,11 +26,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .coverage import coverage_from_spans, normalized, quoted_spans
-from .load import (Batch, Listing, Loaded, RecordFile, duplicate_ids, list_records, make_kb, read_records,
-                   where_in_text)
+from .load import Batch, Listing, Loaded, RecordFile, duplicate_ids, list_records, make_kb, read_records, where_in_text
 from .problems import Problem
-from .validate import (Report, check_attributions, check_citations, check_coverage, check_cycles, check_dates,
-                       check_no_claims, check_references, citations_all_found, no_claims_all_found)
+from .validate import (
+    Report,
+    check_attributions,
+    check_citations,
+    check_coverage,
+    check_cycles,
+    check_dates,
+    check_no_claims,
+    check_references,
+    citations_all_found,
+    no_claims_all_found,
+)
 
 
 @dataclass

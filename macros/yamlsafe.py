@@ -8,6 +8,7 @@ anchors, aliases and explicit tags, and records where each value starts.
 
 from __future__ import annotations
 
+import re as _re
 from dataclasses import dataclass, field
 
 import yaml
@@ -100,7 +101,7 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
         line = text.count("\n", 0, index) + 1
         problems.append(Problem(path, line, index - (text.rfind("\n", 0, index) + 1) + 1, "line-ends",
                                 "the file has CR or CRLF line ends", "use LF line ends (make fmt converts them)"))
-    if not text.strip() or all(not l.strip() or l.lstrip().startswith("#") for l in text.splitlines()):
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         problems.append(Problem(path, 1, 1, "empty-file", "the file holds no record",
                                 "fill it in, or start from `python -m scripts.kb new <kind> <name>`"))
         return None, problems
@@ -271,8 +272,6 @@ def _scalar(event):
 # escape, a flow collection (but [] and {}), an anchor, a tag, a duplicate key, a tab, a
 # control character...) it gives up, and the event path reads the file and
 # reports whatever is wrong, as before.
-
-import re as _re
 
 _DOUBLE = _re.compile(r'"([^"\\]*)"\Z')
 _SINGLE = _re.compile(r"'((?:[^']|'')*)'\Z")

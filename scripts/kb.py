@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from macros import canonical
-from macros.load import slug
 from macros.export import export_files
+from macros.load import slug
 from macros.model import FOLDERS
 from macros.site import LOCAL_SITE_URL
 from macros.validate import validate

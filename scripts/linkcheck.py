@@ -127,7 +127,7 @@ def start_pages(pages: Sequence[str], jobs: int) -> dict[str, bytes]:
             '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>Pages to check, share {n} of {jobs} (made up by scripts/linkcheck.py)"
             f"</title></head>\n<body><ul>\n{items}\n</ul></body></html>\n"
-        ).encode("utf-8")
+        ).encode()
     return result
 
 
@@ -193,7 +193,7 @@ def make_handler(site: Path, base_path: str, made_up: Mapping[str, bytes], count
             self.send_error(404, "No index.html in this directory")
             return None
 
-        def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+        def log_message(self, format, *args):
             pass
 
     return Handler

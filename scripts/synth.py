@@ -342,7 +342,7 @@ class Generator:
         self.events: list[dict] = []
         companies = [u for u in self.units if u["kind"] == "company"]
         units = [u for u in self.units if u["kind"] != "company"] or self.units
-        for i in range(self.n_events):
+        for _i in range(self.n_events):
             source = self.home()
             company = rng.choice(companies)["name"]
             kind = rng.choices(("reorganization", "formation", "appointment", "departure", "hire", "announcement"),

@@ -184,7 +184,7 @@ def has_class(tag, name: str) -> bool:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+    def log_message(self, format, *args):
         pass
 
 
@@ -248,7 +248,7 @@ class PageWatch:
 
     def _request(self, request):
         url = request.url
-        if not (url.startswith(self.base_url) or url.startswith(("data:", "blob:", "about:"))):
+        if not (url.startswith((self.base_url, "data:", "blob:", "about:"))):
             self.foreign_requests.append(url)
 
     def reset(self) -> None:

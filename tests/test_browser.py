@@ -17,9 +17,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from conftest_site import (REPO, PageWatch, chromium_available, launch_chromium, material_search, real_site,
-                           serve)
+from conftest_site import REPO, PageWatch, chromium_available, launch_chromium, material_search, real_site, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not chromium_available(), reason="no Chromium")]

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import run_kb
+
 from macros.canonical import MODELINE
 from macros.problems import CODES, Problem
 
@@ -138,7 +138,7 @@ def test_new_writes_a_template_that_fails_only_on_its_placeholders(tiny_kb, kind
     text = target.read_text(encoding="utf-8")
     assert text.splitlines()[0] == MODELINE.format(kind=kind)
     assert "&" not in text and "*id" not in text  # no YAML anchors or aliases
-    assert f"\nid: jack-ma\n" in text
+    assert "\nid: jack-ma\n" in text
 
     check = run_kb(["validate"], root)
     assert check.code == 1

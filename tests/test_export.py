@@ -25,8 +25,18 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT3
 
 from macros.dates import PartialDate
-from macros.export import (CSV_PATH, EXPORT_PATHS, FEED_PATH, JSON_PATH, POPOLO_PATH, SCHEMA_FILE, SCHEMA_PATH,
-                           entity_jsonld, export_files, jsonld_script)
+from macros.export import (
+    CSV_PATH,
+    EXPORT_PATHS,
+    FEED_PATH,
+    JSON_PATH,
+    POPOLO_PATH,
+    SCHEMA_FILE,
+    SCHEMA_PATH,
+    entity_jsonld,
+    export_files,
+    jsonld_script,
+)
 from macros.export_atom import FALLBACK_UPDATED
 from macros.export_csv import COLUMNS
 from macros.export_jsonld import JSONLD_PATH

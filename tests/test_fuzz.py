@@ -31,10 +31,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import GOOD_DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import GOOD_DATA
 from macros import schemas, yamlsafe
 from macros.model import FOLDERS
 from macros.problems import CODES

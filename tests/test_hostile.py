@@ -29,9 +29,19 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest_site import (
+    FIXTURE_DATA,
+    PageWatch,
+    Site,
+    build_site,
+    chromium_available,
+    launch_chromium,
+    make_project,
+    material_search,
+    serve,
+    shared,
+)
 
-from conftest_site import (FIXTURE_DATA, Site, build_site, chromium_available, launch_chromium, make_project,
-                           material_search, serve, shared, PageWatch)
 from macros.validate import validate
 
 pytestmark = pytest.mark.slow
@@ -207,7 +217,7 @@ def test_no_event_handler_no_javascript_url_no_smuggled_element(hostile):
                 for item in values:
                     if re.sub(r"[\s\x00-\x1f]", "", str(item)).lower().startswith(UNSAFE_SCHEMES):
                         offenders.append(f"{page.path}: <{element.name} {attribute}={item!r}>")
-        for element in page.soup.find_all("img", src="x"):
+        for _element in page.soup.find_all("img", src="x"):
             offenders.append(f"{page.path}: smuggled <img src=x>")
         # No element from the data: the clean site's tag names are all the hostile site may use.
         clean_page = clean.pages.get(page.path)

@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest_site import REPO, build_env, build_site, make_project
 
 pytestmark = pytest.mark.slow

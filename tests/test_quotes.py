@@ -13,8 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from macros.quotes import (_TRANSLATE, MIN_QUOTE_CHARS, normalize, normalize_with_offsets, quote_anchor,
-                           split_sentences)
+from macros.quotes import _TRANSLATE, MIN_QUOTE_CHARS, normalize, normalize_with_offsets, quote_anchor, split_sentences
 
 SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
 HUB = (SOURCES / "alibaba-token-hub-business-group.txt").read_text(encoding="utf-8")
@@ -212,7 +211,7 @@ def test_sentences_are_stripped_ordered_and_disjoint():
     for text in (HUB, FOUNDRY):
         spans = split_sentences(text)
         assert spans == sorted(spans)
-        for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
+        for (_s1, e1), (s2, _e2) in zip(spans, spans[1:]):
             assert e1 <= s2
         for s, e in spans:
             piece = text[s:e]

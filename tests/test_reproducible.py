@@ -12,14 +12,13 @@ sets SOURCE_DATE_EPOCH when it is not set).
 from __future__ import annotations
 
 import difflib
-import os
 import gzip
+import os
 import re
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from conftest_site import EDIT_ENV, REPO, build_site, shared
 
 pytestmark = pytest.mark.slow
@@ -61,7 +60,7 @@ def _commit_time() -> datetime | None:
                             check=False)
     if result.returncode != 0 or not result.stdout.strip().isdigit():
         return None
-    return datetime.fromtimestamp(int(result.stdout.strip()), timezone.utc)
+    return datetime.fromtimestamp(int(result.stdout.strip()), UTC)
 
 
 def test_sitemap_dates_are_the_last_commits_not_the_builds(two_builds):
@@ -77,7 +76,7 @@ def test_sitemap_dates_are_the_last_commits_not_the_builds(two_builds):
         assert compressed.read().decode("utf-8") == sitemap
     # The gzip header's mtime (bytes 4-8) is the commit's day, not the build's moment.
     mtime = int.from_bytes((site / "sitemap.xml.gz").read_bytes()[4:8], "little")
-    assert datetime.fromtimestamp(mtime, timezone.utc).date() == commit.date()
+    assert datetime.fromtimestamp(mtime, UTC).date() == commit.date()
 
 
 def test_an_explicit_source_date_epoch_wins(tmp_path_factory):

@@ -15,8 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from conftest_site import ENTITY_FOLDERS, EDIT_ENV, REPO, Site, has_class, is_external, real_site, real_site_build
+from conftest_site import EDIT_ENV, ENTITY_FOLDERS, REPO, Site, has_class, is_external, real_site, real_site_build
 
 pytestmark = pytest.mark.slow
 

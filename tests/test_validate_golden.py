@@ -32,8 +32,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, copy_good, run_kb
+
 from macros.problems import CODES
 from macros.yamlsafe import MAX_FILE_BYTES
 

@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_good
+from test_validate_golden import CASES, build_case
+
 from macros.validate import validate
 from macros.validate_shards import default_workers
-from test_validate_golden import CASES, build_case
 
 ROOT = Path(__file__).resolve().parent.parent
 
