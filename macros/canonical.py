@@ -89,8 +89,9 @@ def canonical(kind: str, text: str, path: str = "<record>") -> str | None:
     modeline = MODELINE.format(kind=kind)
     if not any(line.startswith("# yaml-language-server:") for line in header):
         header.insert(0, modeline)
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, indent=2,
-                     default_flow_style=False)
+    body = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, indent=2, default_flow_style=False
+    )
     return "\n".join(header) + "\n" + body
 
 
@@ -110,21 +111,54 @@ def template(kind: str, record_id: str, name: str) -> str:
         lines.append(f"#   {key}{'*' if key in required else ''}: {description}".rstrip())
     citation = [{"source": "SOURCE-ID", "quote": "WORDS COPIED VERBATIM FROM THE SOURCE"}]
     bodies = {
-        "person": {"id": record_id, "name": name, "cite": citation,
-                   "roles": [{"role": "ROLE AS THE SOURCE WORDS IT", "unit": "UNIT-ID", "cite": citation}],
-                   "statements": [{"kind": "reported", "text": "ONE SENTENCE THE SOURCE SUPPORTS", "cite": citation}]},
-        "unit": {"id": record_id, "name": name, "kind": "division", "cite": citation,
-                 "parents": [{"unit": "PARENT-UNIT-ID", "cite": citation}]},
-        "event": {"id": record_id, "title": name, "kind": "reorganization", "summary": "WHAT HAPPENED, IN ONE SENTENCE",
-                  "cite": citation, "when": {"date": "YYYY-MM-DD", "cite": citation},
-                  "original_units": ["UNIT-ID"], "resulting_units": ["UNIT-ID"], "people": ["PERSON-ID"]},
-        "source": {"id": record_id, "title": name, "kind": "news-report", "publisher": None, "author": None,
-                   "url": None, "published": None, "archive": f"{record_id}.txt", "sha256": "SHA256-OF-THE-ARCHIVE",
-                   "no_claim": [{"quote": "A SENTENCE WITH NO CLAIM", "reason": "WHY IT CARRIES NO CLAIM"}]},
-        "discrepancy": {"id": record_id, "question": name, "status": "open", "subjects": ["RECORD-ID"],
-                        "accounts": [{"source": "SOURCE-ID", "answer": "WHAT THIS SOURCE SAYS", "cite": citation},
-                                     {"source": "OTHER-SOURCE-ID", "answer": "WHAT THAT SOURCE SAYS", "cite": citation}],
-                        "note": "EDITORIAL: WHAT DIFFERS, WITHOUT DECIDING IT"},
+        "person": {
+            "id": record_id,
+            "name": name,
+            "cite": citation,
+            "roles": [{"role": "ROLE AS THE SOURCE WORDS IT", "unit": "UNIT-ID", "cite": citation}],
+            "statements": [{"kind": "reported", "text": "ONE SENTENCE THE SOURCE SUPPORTS", "cite": citation}],
+        },
+        "unit": {
+            "id": record_id,
+            "name": name,
+            "kind": "division",
+            "cite": citation,
+            "parents": [{"unit": "PARENT-UNIT-ID", "cite": citation}],
+        },
+        "event": {
+            "id": record_id,
+            "title": name,
+            "kind": "reorganization",
+            "summary": "WHAT HAPPENED, IN ONE SENTENCE",
+            "cite": citation,
+            "when": {"date": "YYYY-MM-DD", "cite": citation},
+            "original_units": ["UNIT-ID"],
+            "resulting_units": ["UNIT-ID"],
+            "people": ["PERSON-ID"],
+        },
+        "source": {
+            "id": record_id,
+            "title": name,
+            "kind": "news-report",
+            "publisher": None,
+            "author": None,
+            "url": None,
+            "published": None,
+            "archive": f"{record_id}.txt",
+            "sha256": "SHA256-OF-THE-ARCHIVE",
+            "no_claim": [{"quote": "A SENTENCE WITH NO CLAIM", "reason": "WHY IT CARRIES NO CLAIM"}],
+        },
+        "discrepancy": {
+            "id": record_id,
+            "question": name,
+            "status": "open",
+            "subjects": ["RECORD-ID"],
+            "accounts": [
+                {"source": "SOURCE-ID", "answer": "WHAT THIS SOURCE SAYS", "cite": citation},
+                {"source": "OTHER-SOURCE-ID", "answer": "WHAT THAT SOURCE SAYS", "cite": citation},
+            ],
+            "note": "EDITORIAL: WHAT DIFFERS, WITHOUT DECIDING IT",
+        },
     }
     body = yaml.dump(bodies[kind], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, indent=2)
     return "\n".join(lines) + "\n" + body

@@ -61,8 +61,12 @@ def normalized(text: str) -> NormalizedText:
 def quoted_spans(kb: KnowledgeBase, source: Source) -> list[tuple[int, int]]:
     """Where the claims' quotes of `source` are in its text (quotes not found are left out)."""
     text = normalized(source.text)
-    return [span for claim in kb.claims_citing.get(source.id, ()) for c in claim.cite
-            if c.source == source.id and (span := text.span(c.quote))]
+    return [
+        span
+        for claim in kb.claims_citing.get(source.id, ())
+        for c in claim.cite
+        if c.source == source.id and (span := text.span(c.quote))
+    ]
 
 
 def coverage_of(kb: KnowledgeBase, source: Source) -> Coverage:

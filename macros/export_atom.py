@@ -44,8 +44,7 @@ def feed_order(kb: KnowledgeBase) -> list[Event]:
 
 
 def feed_updated(kb: KnowledgeBase) -> str:
-    dates = [e.date for e in kb.events.values() if e.date] or \
-            [s.published for s in kb.sources.values() if s.published]
+    dates = [e.date for e in kb.events.values() if e.date] or [s.published for s in kb.sources.values() if s.published]
     return timestamp(max(dates, key=PartialDate.earliest)) if dates else FALLBACK_UPDATED
 
 
@@ -57,8 +56,9 @@ def _when(kb: KnowledgeBase, event: Event) -> str:
     if when and when.phrase:
         text += f"; the source says: {when.phrase}"
     if when and when.relation and when.event:
-        relation = {"before": "before", "after": "after", "same-time": "at the same time as"}.get(when.relation,
-                                                                                                  when.relation)
+        relation = {"before": "before", "after": "after", "same-time": "at the same time as"}.get(
+            when.relation, when.relation
+        )
         text += f" ({relation}: {kb.name_of(when.event)})"
     return text + "."
 
@@ -76,8 +76,7 @@ def atom_feed(kb: KnowledgeBase, urls: Urls, title: str = DEFAULT_TITLE) -> byte
     _text(feed, "title", title)
     _text(feed, "subtitle", "Events of the knowledge base, each tied to the sources that report it.")
     _text(feed, "updated", updated)
-    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml",
-                                            "href": urls.export("feed.xml")})
+    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": urls.export("feed.xml")})
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": urls.base})
     author = ET.SubElement(feed, "author")
     _text(author, "name", title)

@@ -19,8 +19,17 @@ import io
 from .export_common import Urls, kind_of
 from .model import KnowledgeBase
 
-COLUMNS = ("claim_id", "subject", "subject_kind", "claim_field", "claim_kind", "claim_text", "source_id", "quote",
-           "page_url")
+COLUMNS = (
+    "claim_id",
+    "subject",
+    "subject_kind",
+    "claim_field",
+    "claim_kind",
+    "claim_text",
+    "source_id",
+    "quote",
+    "page_url",
+)
 
 
 def claims_csv(kb: KnowledgeBase, urls: Urls) -> bytes:
@@ -29,6 +38,17 @@ def claims_csv(kb: KnowledgeBase, urls: Urls) -> bytes:
     writer.writerow(COLUMNS)
     for claim in kb.claims:
         for citation in claim.cite:
-            writer.writerow((claim.id, claim.subject, kind_of(kb, claim.subject), claim.field, claim.kind,
-                             claim.text, citation.source, citation.quote, urls.claim(claim)))
+            writer.writerow(
+                (
+                    claim.id,
+                    claim.subject,
+                    kind_of(kb, claim.subject),
+                    claim.field,
+                    claim.kind,
+                    claim.text,
+                    citation.source,
+                    citation.quote,
+                    urls.claim(claim),
+                )
+            )
     return out.getvalue().encode("utf-8")

@@ -70,8 +70,9 @@ def knowledge_base_json(kb: KnowledgeBase, urls: Urls) -> dict:
             "archive": s.archive,
             "sha256": s.sha256,
             "text": s.text,
-            "no_claim": [{"quote": n.quote, "reason": n.reason, "quote_url": urls.quote(s.id, n.quote)}
-                         for n in s.no_claim],
+            "no_claim": [
+                {"quote": n.quote, "reason": n.reason, "quote_url": urls.quote(s.id, n.quote)} for n in s.no_claim
+            ],
         }
         for s in kb.sources.values()
     ]
@@ -83,8 +84,14 @@ def knowledge_base_json(kb: KnowledgeBase, urls: Urls) -> dict:
             "name_claim": claim(p.name_claim),
             "other_names": other_names(p),
             "roles": [
-                {"role": r.role, "unit": r.unit, "start": date_json(r.start), "end": date_json(r.end),
-                 "status": r.status, "claim": claim(r.claim)}
+                {
+                    "role": r.role,
+                    "unit": r.unit,
+                    "start": date_json(r.start),
+                    "end": date_json(r.end),
+                    "status": r.status,
+                    "claim": claim(r.claim),
+                }
                 for r in p.roles
             ],
             "statements": [claim(c) for c in p.statements],
@@ -100,8 +107,13 @@ def knowledge_base_json(kb: KnowledgeBase, urls: Urls) -> dict:
             "name_claim": claim(u.name_claim),
             "other_names": other_names(u),
             "parents": [
-                {"unit": p.unit, "start": date_json(p.start), "end": date_json(p.end), "status": p.status,
-                 "claim": claim(p.claim)}
+                {
+                    "unit": p.unit,
+                    "start": date_json(p.start),
+                    "end": date_json(p.end),
+                    "status": p.status,
+                    "claim": claim(p.claim),
+                }
                 for p in u.parents
             ],
             "statements": [claim(c) for c in u.statements],
@@ -116,9 +128,14 @@ def knowledge_base_json(kb: KnowledgeBase, urls: Urls) -> dict:
             "kind": e.kind,
             "summary": e.summary,
             "event_claim": claim(e.event_claim),
-            "when": None if e.when is None else {
-                "date": date_json(e.when.date), "relation": e.when.relation, "event": e.when.event,
-                "phrase": e.when.phrase, "claim": claim(e.when.claim),
+            "when": None
+            if e.when is None
+            else {
+                "date": date_json(e.when.date),
+                "relation": e.when.relation,
+                "event": e.when.event,
+                "phrase": e.when.phrase,
+                "claim": claim(e.when.claim),
             },
             "original_units": list(e.original_units),
             "resulting_units": list(e.resulting_units),
@@ -143,9 +160,13 @@ def knowledge_base_json(kb: KnowledgeBase, urls: Urls) -> dict:
         "format_version": FORMAT_VERSION,
         "base_url": urls.base,
         "counts": {
-            "sources": len(kb.sources), "people": len(kb.people), "units": len(kb.units),
-            "events": len(kb.events), "discrepancies": len(kb.discrepancies),
-            "claims": len(kb.claims), "citations": kb.citation_count,
+            "sources": len(kb.sources),
+            "people": len(kb.people),
+            "units": len(kb.units),
+            "events": len(kb.events),
+            "discrepancies": len(kb.discrepancies),
+            "claims": len(kb.claims),
+            "citations": kb.citation_count,
         },
         "timeline": [e.id for e in kb.timeline()],
         "sources": sources,

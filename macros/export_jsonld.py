@@ -71,8 +71,13 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 JSONLD_PATH = "data/knowledge-base.jsonld"
 
-SOURCE_TYPES = {"news-report": "NewsArticle", "analysis": "AnalysisNewsArticle", "press-release": "Article",
-                "interview": "Article", "filing": "DigitalDocument"}
+SOURCE_TYPES = {
+    "news-report": "NewsArticle",
+    "analysis": "AnalysisNewsArticle",
+    "press-release": "Article",
+    "interview": "Article",
+    "filing": "DigitalDocument",
+}
 ORG_TYPES = {"company": "org:FormalOrganization", "external-organization": "org:Organization"}
 RELATIONS = {"before": "kb:before", "after": "kb:after", "same-time": "kb:sameTimeAs"}
 DATATYPES = {"year": "xsd:gYear", "month": "xsd:gYearMonth", "day": "xsd:date"}
@@ -80,11 +85,11 @@ DATATYPES = {"year": "xsd:gYear", "month": "xsd:gYearMonth", "day": "xsd:date"}
 # Our own terms, where neither schema.org nor org: has one.
 KB_TERMS = {
     "kind": "The kind given in the data: a claim's kind (reported, attributed, analysis), a unit's, an event's or "
-            "a source's kind.",
+    "a source's kind.",
     "field": "The part of its subject a claim supports: name, other_name, role, parent, statement, event, when "
-             "or account.",
+    "or account.",
     "status": "A role's status (current, former, announced), a parent relation's (current, former) or a "
-              "discrepancy's (open, resolved).",
+    "discrepancy's (open, resolved).",
     "titleIsEditorial": "true when the source has no headline and its name was written by the editors.",
     "editorialNote": "Editorial text: never a sourced claim.",
     "timePhrase": "The source's own words for when an event happened.",
@@ -144,8 +149,12 @@ class JsonLd:
 
     def record_node(self, record_id: str) -> dict:
         record = self.kb.records[record_id]
-        node = {"@id": self.urls.page(record_id), "@type": self.record_type(record_id), "name": record.name,
-                "url": ref(self.urls.page(record_id))}
+        node = {
+            "@id": self.urls.page(record_id),
+            "@type": self.record_type(record_id),
+            "name": record.name,
+            "url": ref(self.urls.page(record_id)),
+        }
         if isinstance(record, Person):
             _put(node, "alternateName", [n.name for n in record.other_names])
             _put(node, "memberOf", [self.role_node(record, i) for i in range(len(record.roles))])
@@ -197,9 +206,11 @@ class JsonLd:
 
     def role_node(self, person: Person, index: int) -> dict:
         role = person.roles[index]
-        node = {"@id": self.role_id(person, index),
-                "@type": ["OrganizationRole", "org:Membership"] if role.unit else ["OrganizationRole"],
-                "roleName": role.role}
+        node = {
+            "@id": self.role_id(person, index),
+            "@type": ["OrganizationRole", "org:Membership"] if role.unit else ["OrganizationRole"],
+            "roleName": role.role,
+        }
         if role.unit:
             unit = ref(self.urls.page(role.unit))
             node.update({"memberOf": unit, "org:member": ref(self.urls.page(person.id)), "org:organization": unit})
@@ -224,12 +235,18 @@ class JsonLd:
             return {"rdf:subject": subject, "rdf:predicate": ref("schema:alternateName"), "rdf:object": name}
         if claim.field == "role":
             index = next(i for i, r in enumerate(record.roles) if r.claim is claim)
-            return {"rdf:subject": subject, "rdf:predicate": ref("schema:memberOf"),
-                    "rdf:object": ref(self.role_id(record, index))}
+            return {
+                "rdf:subject": subject,
+                "rdf:predicate": ref("schema:memberOf"),
+                "rdf:object": ref(self.role_id(record, index)),
+            }
         if claim.field == "parent":
             parent = next(p for p in record.parents if p.claim is claim)
-            out = {"rdf:subject": subject, "rdf:predicate": ref("org:subOrganizationOf"),
-                   "rdf:object": ref(self.urls.page(parent.unit))}
+            out = {
+                "rdf:subject": subject,
+                "rdf:predicate": ref("org:subOrganizationOf"),
+                "rdf:object": ref(self.urls.page(parent.unit)),
+            }
             if parent.start:
                 out["startDate"] = typed_date(parent.start)
             if parent.end:
@@ -240,11 +257,17 @@ class JsonLd:
         if claim.field == "when":
             when = record.when
             if when.date:
-                return {"rdf:subject": subject, "rdf:predicate": ref("schema:startDate"),
-                        "rdf:object": typed_date(when.date)}
+                return {
+                    "rdf:subject": subject,
+                    "rdf:predicate": ref("schema:startDate"),
+                    "rdf:object": typed_date(when.date),
+                }
             if when.relation in RELATIONS and when.event:
-                return {"rdf:subject": subject, "rdf:predicate": ref(RELATIONS[when.relation]),
-                        "rdf:object": ref(self.urls.page(when.event))}
+                return {
+                    "rdf:subject": subject,
+                    "rdf:predicate": ref(RELATIONS[when.relation]),
+                    "rdf:object": ref(self.urls.page(when.event)),
+                }
         return {}
 
     def claim_node(self, claim: Claim) -> dict:
@@ -254,8 +277,14 @@ class JsonLd:
             types.append("rdf:Statement")
         if claim.field == "account":
             types.append("Answer")
-        node = {"@id": self.urls.claim(claim), "@type": types, "text": claim.text,
-                "about": ref(self.urls.page(claim.subject)), "kb:kind": claim.kind, "kb:field": claim.field}
+        node = {
+            "@id": self.urls.claim(claim),
+            "@type": types,
+            "text": claim.text,
+            "about": ref(self.urls.page(claim.subject)),
+            "kb:kind": claim.kind,
+            "kb:field": claim.field,
+        }
         _put(node, "mentions", [ref(self.urls.page(m)) for m in claim.mentions])
         if claim.said_by:
             node["author"] = ref(self.urls.page(claim.said_by))
@@ -266,8 +295,11 @@ class JsonLd:
             record = self.kb.records[claim.subject]
             sources = [a.source for a in record.accounts if a.claim is claim] + sources
         _put(node, "citation", [ref(self.urls.page(s)) for s in unique(sources)])
-        _put(node, "prov:wasDerivedFrom", [ref(q) for q in unique(self.urls.quote(c.source, c.quote)
-                                                                   for c in claim.cite)])
+        _put(
+            node,
+            "prov:wasDerivedFrom",
+            [ref(q) for q in unique(self.urls.quote(c.source, c.quote) for c in claim.cite)],
+        )
         node.update(statement)
         return node
 
@@ -277,8 +309,10 @@ class JsonLd:
         for claim in claims:
             for citation in claim.cite:
                 iri = self.urls.quote(citation.source, citation.quote)
-                node = nodes.setdefault(iri, {"@id": iri, "@type": "Quotation", "text": [],
-                                              "isPartOf": ref(self.urls.page(citation.source))})
+                node = nodes.setdefault(
+                    iri,
+                    {"@id": iri, "@type": "Quotation", "text": [], "isPartOf": ref(self.urls.page(citation.source))},
+                )
                 if citation.quote not in node["text"]:
                     node["text"].append(citation.quote)
         return list(nodes.values())
@@ -286,13 +320,18 @@ class JsonLd:
     # -- documents ---------------------------------------------------------
 
     def vocabulary_nodes(self) -> list[dict]:
-        return [{"@id": f"kb:{term}", "@type": "rdf:Property", "rdfs:label": term, "rdfs:comment": comment}
-                for term, comment in KB_TERMS.items()]
+        return [
+            {"@id": f"kb:{term}", "@type": "rdf:Property", "rdfs:label": term, "rdfs:comment": comment}
+            for term, comment in KB_TERMS.items()
+        ]
 
     def dump(self) -> dict:
         kb = self.kb
-        graph = [self.record_node(record_id)
-                 for table in (kb.sources, kb.people, kb.units, kb.events, kb.discrepancies) for record_id in table]
+        graph = [
+            self.record_node(record_id)
+            for table in (kb.sources, kb.people, kb.units, kb.events, kb.discrepancies)
+            for record_id in table
+        ]
         graph += [self.claim_node(c) for c in kb.claims]
         graph += self.quotation_nodes(kb.claims)
         graph += self.vocabulary_nodes()
@@ -316,14 +355,16 @@ class JsonLd:
             other = self.record_at(iri)
             if other and iri not in own:
                 graph.append({"@id": iri, "@type": self.record_type(other), "name": self.kb.name_of(other)})
-        return {"@context": {**context(self.urls), "@base": self.urls.base},
-                "@graph": _relative_ids(graph, self.urls.base)}
+        return {
+            "@context": {**context(self.urls), "@base": self.urls.base},
+            "@graph": _relative_ids(graph, self.urls.base),
+        }
 
     def record_at(self, iri: str) -> str | None:
         """The id of the record whose page is `iri`, or None."""
         if not iri.startswith(self.urls.base) or not iri.endswith("/"):
             return None
-        parts = iri[len(self.urls.base):].split("/")
+        parts = iri[len(self.urls.base) :].split("/")
         if len(parts) != 3 or parts[1] not in self.kb.records:
             return None
         return parts[1] if self.urls.page(parts[1]) == iri else None
@@ -338,7 +379,7 @@ def _relative_ids(value, base: str):
     out = {}
     for key, child in value.items():
         if key == "@id" and isinstance(child, str) and child.startswith(base) and len(child) > len(base):
-            out[key] = child[len(base):]
+            out[key] = child[len(base) :]
         else:
             out[key] = _relative_ids(child, base)
     return out

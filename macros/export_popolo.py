@@ -37,12 +37,15 @@ def _sources(kb: KnowledgeBase, urls: Urls, claims) -> list[dict]:
     links: dict[str, dict] = {}
     for claim in claims:
         for citation in claim.cite:
-            links.setdefault(urls.quote(citation.source, citation.quote),
-                             {"url": urls.quote(citation.source, citation.quote), "note": citation.quote})
+            links.setdefault(
+                urls.quote(citation.source, citation.quote),
+                {"url": urls.quote(citation.source, citation.quote), "note": citation.quote},
+            )
             original = kb.sources[citation.source].url if citation.source in kb.sources else None
             if original:
-                links.setdefault(original, {"url": original,
-                                            "note": f"Original article: {kb.sources[citation.source].title}"})
+                links.setdefault(
+                    original, {"url": original, "note": f"Original article: {kb.sources[citation.source].title}"}
+                )
     return list(links.values())
 
 
@@ -57,16 +60,22 @@ def _claim_link(urls: Urls, claim: Claim) -> list[dict]:
 def popolo(kb: KnowledgeBase, urls: Urls) -> dict:
     persons, organizations, memberships, events = [], [], [], []
     for person in kb.people.values():
-        persons.append({
-            "id": person.id,
-            "name": person.name,
-            "other_names": [{"name": n.name} for n in person.other_names],
-            "links": _page_link(urls, person.id),
-            "sources": _sources(kb, urls, person.claims),
-        })
+        persons.append(
+            {
+                "id": person.id,
+                "name": person.name,
+                "other_names": [{"name": n.name} for n in person.other_names],
+                "links": _page_link(urls, person.id),
+                "sources": _sources(kb, urls, person.claims),
+            }
+        )
         for role in person.roles:
-            membership = {"id": f"{person.id}/{role.claim.id}", "person_id": person.id, "role": role.role,
-                          "label": role.claim.text}
+            membership = {
+                "id": f"{person.id}/{role.claim.id}",
+                "person_id": person.id,
+                "role": role.role,
+                "label": role.claim.text,
+            }
             if role.unit:
                 membership["organization_id"] = role.unit
             if role.start:
@@ -88,9 +97,13 @@ def popolo(kb: KnowledgeBase, urls: Urls) -> dict:
             organization["parent_id"] = parents[0]
         else:
             for parent in unit.parents:
-                membership = {"id": f"{unit.id}/{parent.claim.id}",
-                              "member": {"@type": "Organization", "id": unit.id},
-                              "organization_id": parent.unit, "role": "part of", "label": parent.claim.text}
+                membership = {
+                    "id": f"{unit.id}/{parent.claim.id}",
+                    "member": {"@type": "Organization", "id": unit.id},
+                    "organization_id": parent.unit,
+                    "role": "part of",
+                    "label": parent.claim.text,
+                }
                 if parent.start:
                     membership["start_date"] = iso(parent.start)
                 if parent.end:

@@ -36,7 +36,6 @@ from macros.problems import DataError
 log = logging.getLogger("mkdocs.hooks.kb")
 
 
-
 def on_config(config):
     _pin_build_date(config)
     try:
@@ -54,8 +53,13 @@ def _pin_build_date(config) -> None:
         return
     project = Path(config.config_file_path).resolve().parent
     try:
-        result = subprocess.run(["git", "-C", str(project), "log", "-1", "--format=%ct"], capture_output=True,
-                                text=True, timeout=30, check=False)
+        result = subprocess.run(
+            ["git", "-C", str(project), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return  # no git: the build date stays today's
     epoch = result.stdout.strip()
@@ -72,12 +76,18 @@ GENERATED_SOURCE = "---\nrender_macros: false\n---\n"
 def on_files(files, config):
     report = site.load_report(config)
     kb = report.kb
-    for kind, table in (("person", kb.people), ("unit", kb.units), ("event", kb.events), ("source", kb.sources),
-                        ("discrepancy", kb.discrepancies)):
+    for kind, table in (
+        ("person", kb.people),
+        ("unit", kb.units),
+        ("event", kb.events),
+        ("source", kb.sources),
+        ("discrepancy", kb.discrepancies),
+    ):
         folder = FOLDERS[kind]
         for record_id, record in table.items():
-            file = File.generated(config, f"{folder}/{record_id}.md", content=GENERATED_SOURCE,
-                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            file = File.generated(
+                config, f"{folder}/{record_id}.md", content=GENERATED_SOURCE, inclusion=InclusionLevel.NOT_IN_NAV
+            )
             file.kb_record = (kind, record_id)
             # Relative to edit_uri (which points into docs/): the record's YAML.
             file.edit_uri = f"../{record.path}"
@@ -87,8 +97,11 @@ def on_files(files, config):
 
 def on_nav(nav, config, files):
     # Every plugin has had its say on the files: the pages, in the order MkDocs will read them.
-    jobs = [(file.src_uri, *file.kb_record, file.url) for file in files.documentation_pages()
-            if getattr(file, "kb_record", None)]
+    jobs = [
+        (file.src_uri, *file.kb_record, file.url)
+        for file in files.documentation_pages()
+        if getattr(file, "kb_record", None)
+    ]
     site.start_prerender(config, jobs)
     return nav
 

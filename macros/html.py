@@ -92,7 +92,8 @@ def tag(name: str, content: str = "", **attrs: object) -> str:
     """An element with escaped attribute values; `content` is already HTML."""
     rendered = "".join(
         f' {_ATTRIBUTE_NAMES.get(key) or _attribute_name(key)}="{esc(value)}"'
-        for key, value in attrs.items() if value is not None
+        for key, value in attrs.items()
+        if value is not None
     )
     return f"<{name}{rendered}>{content}</{name}>"
 

@@ -154,17 +154,25 @@ def read_records(files: list[RecordFile], names: dict[str, str] | None = None) -
         record_id, stem = doc.data.get("id"), file.stem
         if isinstance(record_id, str) and record_id != stem:
             line, col = doc.where(("id",))
-            problems.append(Problem(file.shown, line, col, "id-mismatch",
-                                    f"id '{record_id}' differs from the file name '{file.name}'",
-                                    f"rename the file to {record_id}.yml or set `id: {stem}`"))
+            problems.append(
+                Problem(
+                    file.shown,
+                    line,
+                    col,
+                    "id-mismatch",
+                    f"id '{record_id}' differs from the file name '{file.name}'",
+                    f"rename the file to {record_id}.yml or set `id: {stem}`",
+                )
+            )
         if schema_problems or file_problems or record_id != stem:
             continue
         parsed.append((file, doc))
 
     # Names are known before records are built, so claim texts can use them.
     names = dict(names or {})
-    names.update((doc.data["id"], doc.data.get("name") or doc.data.get("title") or doc.data.get("question"))
-                 for _, doc in parsed)
+    names.update(
+        (doc.data["id"], doc.data.get("name") or doc.data.get("title") or doc.data.get("question")) for _, doc in parsed
+    )
     tables: dict[str, dict] = {kind: {} for kind in FOLDERS}
     documents: dict[str, Document] = {}
     for file, doc in parsed:
@@ -191,9 +199,16 @@ def duplicate_ids(listing: Listing, batch: Batch, owned: set[str] | None = None)
                 if owned is not None and path not in owned:
                     continue
                 line, col = batch.id_docs[path].where(("id",)) if path in batch.id_docs else (1, 1)
-                problems.append(Problem(path, line, col, "duplicate-id",
-                                        f"id '{record_id}' is also used by {first}",
-                                        "ids are unique across the whole knowledge base: choose another id"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        col,
+                        "duplicate-id",
+                        f"id '{record_id}' is also used by {first}",
+                        "ids are unique across the whole knowledge base: choose another id",
+                    )
+                )
     return problems
 
 
@@ -203,8 +218,9 @@ def make_kb(*tables: dict[str, dict]) -> KnowledgeBase:
     for table in tables:
         for kind, records in table.items():
             merged[kind].update(records)
-    return KnowledgeBase(*(dict(sorted(merged[k].items())) for k in ("source", "person", "unit", "event",
-                                                                      "discrepancy")))
+    return KnowledgeBase(
+        *(dict(sorted(merged[k].items())) for k in ("source", "person", "unit", "event", "discrepancy"))
+    )
 
 
 def where_in_text(shown: str, text: str, path: tuple) -> Loc:
@@ -259,13 +275,21 @@ class _Builder:
             return parse_date(value)
         except ValueError as error:
             line, col = self.doc.where(path)
-            self.problems.append(Problem(self.doc.path, line, col, "bad-date",
-                                         f"{schemas._dotted(path)} '{value}' is not a real date: {error}",
-                                         'give a real date: "2026", "2026-06" or "2026-06-08"'))
+            self.problems.append(
+                Problem(
+                    self.doc.path,
+                    line,
+                    col,
+                    "bad-date",
+                    f"{schemas._dotted(path)} '{value}' is not a real date: {error}",
+                    'give a real date: "2026", "2026-06" or "2026-06-08"',
+                )
+            )
             return None
 
-    def claim(self, path: tuple, field_name: str, text: str, default_id: str, cite_key: str = "cite",
-              item: dict | None = None) -> Claim:
+    def claim(
+        self, path: tuple, field_name: str, text: str, default_id: str, cite_key: str = "cite", item: dict | None = None
+    ) -> Claim:
         if item is None:
             # A record-level claim (its name, the event itself) takes only the record's cite:
             # the record's own id and kind (division, reorganization...) are not the claim's.
@@ -274,9 +298,16 @@ class _Builder:
         if claim_id in self.claim_ids:
             if item.get("id"):
                 line, col = self.doc.where(path + ("id",))
-                self.problems.append(Problem(self.doc.path, line, col, "duplicate-claim-id",
-                                             f"claim id '{claim_id}' is used twice in this record",
-                                             "give each claim its own `id:`"))
+                self.problems.append(
+                    Problem(
+                        self.doc.path,
+                        line,
+                        col,
+                        "duplicate-claim-id",
+                        f"claim id '{claim_id}' is used twice in this record",
+                        "give each claim its own `id:`",
+                    )
+                )
             number = 2
             while f"{claim_id}-{number}" in self.claim_ids:
                 number += 1
@@ -287,9 +318,16 @@ class _Builder:
             for i, c in enumerate(item.get(cite_key, []))
         )
         return Claim(
-            id=claim_id, subject=self.record_id, field=field_name, kind=item.get("kind", "reported"), text=text,
-            cite=cite, said_by=item.get("said_by"), attribution=item.get("attribution"),
-            mentions=tuple(item.get("mentions", ())), loc=self.loc(path),
+            id=claim_id,
+            subject=self.record_id,
+            field=field_name,
+            kind=item.get("kind", "reported"),
+            text=text,
+            cite=cite,
+            said_by=item.get("said_by"),
+            attribution=item.get("attribution"),
+            mentions=tuple(item.get("mentions", ())),
+            loc=self.loc(path),
         )
 
     def role_text(self, role: dict) -> str:
@@ -304,7 +342,9 @@ class _Builder:
         """A readable sentence for an event's time: its date, or its stated place."""
         parts = [f"dated {date.human()}"] if date else []
         if when.get("event"):
-            relation = {"same-time": "at the same time as"}.get(when.get("relation"), when.get("relation") or "relative to")
+            relation = {"same-time": "at the same time as"}.get(
+                when.get("relation"), when.get("relation") or "relative to"
+            )
             place = f"{relation} {self.names.get(when['event'], when['event'])}"
             parts.append(f"“{when['phrase']}”, {place}" if when.get("phrase") else place)
         elif when.get("phrase"):
@@ -313,14 +353,18 @@ class _Builder:
 
     def other_names(self) -> tuple[OtherName, ...]:
         return tuple(
-            OtherName(n["name"], self.claim(("other_names", i), "other_name", f"Also named {n['name']}.",
-                                            "aka-" + slug(n["name"])))
+            OtherName(
+                n["name"],
+                self.claim(("other_names", i), "other_name", f"Also named {n['name']}.", "aka-" + slug(n["name"])),
+            )
             for i, n in enumerate(self.data.get("other_names", []))
         )
 
     def statements(self) -> tuple[Claim, ...]:
-        return tuple(self.claim(("statements", i), "statement", s["text"], "s-" + slug(s["text"], 6))
-                     for i, s in enumerate(self.data.get("statements", [])))
+        return tuple(
+            self.claim(("statements", i), "statement", s["text"], "s-" + slug(s["text"], 6))
+            for i, s in enumerate(self.data.get("statements", []))
+        )
 
     def build(self, directory: Path):
         d = self.data
@@ -329,43 +373,80 @@ class _Builder:
         if self.kind == "person":
             name_claim = self.claim((), "name", f"Named {d['name']}.", "name")
             roles = tuple(
-                Role(r["role"], r.get("unit"), self.date(("roles", i, "start")), self.date(("roles", i, "end")),
-                     r.get("status"),
-                     self.claim(("roles", i), "role", self.role_text(r), "role-" + slug(r["role"], 5)
-                                + (f"-{r['unit']}" if r.get("unit") else "")))
+                Role(
+                    r["role"],
+                    r.get("unit"),
+                    self.date(("roles", i, "start")),
+                    self.date(("roles", i, "end")),
+                    r.get("status"),
+                    self.claim(
+                        ("roles", i),
+                        "role",
+                        self.role_text(r),
+                        "role-" + slug(r["role"], 5) + (f"-{r['unit']}" if r.get("unit") else ""),
+                    ),
+                )
                 for i, r in enumerate(d.get("roles", []))
             )
             return Person(d["id"], d["name"], name_claim, self.doc.path, self.other_names(), roles, self.statements())
         if self.kind == "unit":
             name_claim = self.claim((), "name", f"Named {d['name']}.", "name")
             parents = tuple(
-                Parent(p["unit"], self.date(("parents", i, "start")), self.date(("parents", i, "end")),
-                       p.get("status"), self.claim(("parents", i), "parent",
-                                                   f"{d['name']} is part of {self.names.get(p['unit'], p['unit'])}.",
-                                                   f"parent-{p['unit']}"))
+                Parent(
+                    p["unit"],
+                    self.date(("parents", i, "start")),
+                    self.date(("parents", i, "end")),
+                    p.get("status"),
+                    self.claim(
+                        ("parents", i),
+                        "parent",
+                        f"{d['name']} is part of {self.names.get(p['unit'], p['unit'])}.",
+                        f"parent-{p['unit']}",
+                    ),
+                )
                 for i, p in enumerate(d.get("parents", []))
             )
-            return Unit(d["id"], d["name"], d["kind"], name_claim, self.doc.path, self.other_names(), parents,
-                        self.statements())
+            return Unit(
+                d["id"], d["name"], d["kind"], name_claim, self.doc.path, self.other_names(), parents, self.statements()
+            )
         if self.kind == "event":
             event_claim = self.claim((), "event", d.get("summary") or d["title"], "event")
             when = None
             if "when" in d:
                 w = d["when"]
                 date = self.date(("when", "date"))
-                when = When(date, w.get("relation"), w.get("event"), w.get("phrase"),
-                            self.claim(("when",), "when", self.when_text(w, date), "when"))
-            return Event(d["id"], d["title"], d["kind"], event_claim, self.doc.path, d.get("summary"), when,
-                         tuple(d.get("original_units", ())), tuple(d.get("resulting_units", ())),
-                         tuple(d.get("people", ())), self.statements())
+                when = When(
+                    date,
+                    w.get("relation"),
+                    w.get("event"),
+                    w.get("phrase"),
+                    self.claim(("when",), "when", self.when_text(w, date), "when"),
+                )
+            return Event(
+                d["id"],
+                d["title"],
+                d["kind"],
+                event_claim,
+                self.doc.path,
+                d.get("summary"),
+                when,
+                tuple(d.get("original_units", ())),
+                tuple(d.get("resulting_units", ())),
+                tuple(d.get("people", ())),
+                self.statements(),
+            )
         if self.kind == "discrepancy":
             accounts = tuple(
-                Account(a["source"], a["answer"],
-                        self.claim(("accounts", i), "account", a["answer"], f"account-{a['source']}"))
+                Account(
+                    a["source"],
+                    a["answer"],
+                    self.claim(("accounts", i), "account", a["answer"], f"account-{a['source']}"),
+                )
                 for i, a in enumerate(d["accounts"])
             )
-            return Discrepancy(d["id"], d["question"], d["status"], d["note"], self.doc.path, accounts,
-                               tuple(d.get("subjects", ())))
+            return Discrepancy(
+                d["id"], d["question"], d["status"], d["note"], self.doc.path, accounts, tuple(d.get("subjects", ()))
+            )
         raise AssertionError(self.kind)
 
     def source(self, directory: Path) -> Source:
@@ -373,36 +454,71 @@ class _Builder:
         archive = directory / d["archive"]
         if not archive.is_file():
             line, col = self.doc.where(("archive",))
-            raise _Invalid([Problem(self.doc.path, line, col, "archive-missing",
-                                    f"the archived text '{d['archive']}' does not exist",
-                                    f"copy the article's text byte for byte to {relative_parent(self.doc.path)}/{d['archive']}")])
+            raise _Invalid(
+                [
+                    Problem(
+                        self.doc.path,
+                        line,
+                        col,
+                        "archive-missing",
+                        f"the archived text '{d['archive']}' does not exist",
+                        f"copy the article's text byte for byte to {relative_parent(self.doc.path)}/{d['archive']}",
+                    )
+                ]
+            )
         raw = archive.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         if digest != d["sha256"]:
             line, col = self.doc.where(("sha256",))
-            self.problems.append(Problem(self.doc.path, line, col, "archive-changed",
-                                         f"the archived text '{d['archive']}' has sha256 {digest}, not the recorded one",
-                                         "archived texts are evidence and are never edited: restore the original bytes "
-                                         "(if a new capture is intended, record it as a new source)"))
+            self.problems.append(
+                Problem(
+                    self.doc.path,
+                    line,
+                    col,
+                    "archive-changed",
+                    f"the archived text '{d['archive']}' has sha256 {digest}, not the recorded one",
+                    "archived texts are evidence and are never edited: restore the original bytes "
+                    "(if a new capture is intended, record it as a new source)",
+                )
+            )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise _Invalid([Problem(self.doc.path, *self.doc.where(("archive",)), "encoding",
-                                    f"the archived text '{d['archive']}' is not UTF-8", "archive the text as UTF-8")]) from None
-        no_claim = tuple(NoClaim(n["quote"], n["reason"], self.loc(("no_claim", i, "quote")))
-                         for i, n in enumerate(d.get("no_claim", [])))
+            raise _Invalid(
+                [
+                    Problem(
+                        self.doc.path,
+                        *self.doc.where(("archive",)),
+                        "encoding",
+                        f"the archived text '{d['archive']}' is not UTF-8",
+                        "archive the text as UTF-8",
+                    )
+                ]
+            ) from None
+        no_claim = tuple(
+            NoClaim(n["quote"], n["reason"], self.loc(("no_claim", i, "quote")))
+            for i, n in enumerate(d.get("no_claim", []))
+        )
         return Source(
-            id=d["id"], title=d["title"], kind=d["kind"], archive=d["archive"], sha256=d["sha256"], text=text,
-            path=self.doc.path, title_is_editorial=d.get("title_is_editorial", False), publisher=d.get("publisher"),
-            author=d.get("author"), url=d.get("url"), published=self.date(("published",)), notes=d.get("notes"),
+            id=d["id"],
+            title=d["title"],
+            kind=d["kind"],
+            archive=d["archive"],
+            sha256=d["sha256"],
+            text=text,
+            path=self.doc.path,
+            title_is_editorial=d.get("title_is_editorial", False),
+            publisher=d.get("publisher"),
+            author=d.get("author"),
+            url=d.get("url"),
+            published=self.date(("published",)),
+            notes=d.get("notes"),
             no_claim=no_claim,
         )
 
 
 def relative_parent(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else "."
-
-
 
 
 def _get(data, path: tuple):

@@ -179,7 +179,12 @@ class Unit:
 
     @property
     def claims(self) -> tuple[Claim, ...]:
-        return (self.name_claim, *(n.claim for n in self.other_names), *(p.claim for p in self.parents), *self.statements)
+        return (
+            self.name_claim,
+            *(n.claim for n in self.other_names),
+            *(p.claim for p in self.parents),
+            *self.statements,
+        )
 
 
 @dataclass(frozen=True)
@@ -434,8 +439,9 @@ def group_timeline(events: dict[str, Event]) -> TimelineGroups:
     for event in ordered:
         members[keys[event.id][2]].append(event)
     dated = tuple(e for e in ordered if keys[e.id][0] == 0)
-    around = tuple((events[anchor], tuple(group)) for anchor, group in members.items()
-                   if keys[anchor][0] == 1 and len(group) > 1)
+    around = tuple(
+        (events[anchor], tuple(group)) for anchor, group in members.items() if keys[anchor][0] == 1 and len(group) > 1
+    )
     undated = tuple(e for e in ordered if keys[e.id][0] == 1 and len(members[keys[e.id][2]]) == 1)
     return TimelineGroups(dated, around, undated)
 

@@ -15,13 +15,13 @@ from .validate import Report
 KINDS = ("person", "unit", "event", "source", "discrepancy")
 
 
-def record_page(report: Report, kind: str, record_id: str, page_url: str, directory_urls: bool,
-                base_url: str) -> str:
+def record_page(report: Report, kind: str, record_id: str, page_url: str, directory_urls: bool, base_url: str) -> str:
     """The page of the record `record_id` of kind `kind`; KeyError if there is none."""
     kb = report.kb
     if kind == "source":
         return SourceRenderer(kb, page_url, directory_urls).source(
-            kb.sources[record_id], report.coverage[record_id], entity_jsonld(kb, record_id, base_url))
+            kb.sources[record_id], report.coverage[record_id], entity_jsonld(kb, record_id, base_url)
+        )
     renderer = PageRenderer(kb, page_url, directory_urls)
     if kind == "discrepancy":
         return renderer.discrepancy(kb.discrepancies[record_id])

@@ -47,10 +47,15 @@ class Prerender:
         self._pipe, sending = context.Pipe(duplex=False)
         # Each child is given the parent's reading end to close first thing: a renderer that kept it
         # open would block for ever on a full pipe once the parent is gone, instead of failing to write.
-        self.renderer = context.Process(target=_render, daemon=True, name="kb-pages",
-                                        args=(report, jobs, directory_urls, base_url, sending, self._pipe))
-        self.exporter = context.Process(target=_export, daemon=True, name="kb-downloads",
-                                        args=(report, base_url, self.export_dir, self._pipe))
+        self.renderer = context.Process(
+            target=_render,
+            daemon=True,
+            name="kb-pages",
+            args=(report, jobs, directory_urls, base_url, sending, self._pipe),
+        )
+        self.exporter = context.Process(
+            target=_export, daemon=True, name="kb-downloads", args=(report, base_url, self.export_dir, self._pipe)
+        )
         self.pages: dict[str, str] = {}
         self.sizes: dict[str, int] | None = None
         self.done = False  # no more pages will come
@@ -77,8 +82,11 @@ class Prerender:
         if self.sizes is None and (wait or not self.exporter.is_alive()):
             self.exporter.join()
             if self.exporter.exitcode == 0:
-                self.sizes = {file.relative_to(self.export_dir).as_posix(): file.stat().st_size
-                              for file in self.export_dir.rglob("*") if file.is_file()}
+                self.sizes = {
+                    file.relative_to(self.export_dir).as_posix(): file.stat().st_size
+                    for file in self.export_dir.rglob("*")
+                    if file.is_file()
+                }
         return self.sizes
 
     def move_exports(self, site_dir: Path) -> bool:

@@ -38,11 +38,22 @@ class ClaimRenderer:
         source = self.kb.sources.get(citation.source)
         title = source.title if source else citation.source
         tip_id = f"tip-{number}"
-        tip = tag("span", f"“{esc(citation.quote)}”<br><span class=\"kb-tip-source\">{esc(title)}</span>",
-                  class_="kb-tip", role="tooltip", id=tip_id)
+        tip = tag(
+            "span",
+            f'“{esc(citation.quote)}”<br><span class="kb-tip-source">{esc(title)}</span>',
+            class_="kb-tip",
+            role="tooltip",
+            id=tip_id,
+        )
         href = self.link.record("source", citation.source, quote_anchor(citation.source, citation.quote))
-        link = tag("a", f"[{number}]", href=href, class_="kb-cite-link", aria_describedby=tip_id,
-                   aria_label=f"Citation {number}")  # the quote and its source: the tooltip it describes
+        link = tag(
+            "a",
+            f"[{number}]",
+            href=href,
+            class_="kb-cite-link",
+            aria_describedby=tip_id,
+            aria_label=f"Citation {number}",
+        )  # the quote and its source: the tooltip it describes
         # Left out of the search index (the quote is indexed on the source's page): Material's
         # search drops the element, then the attribute.
         return tag("sup", link + tip, class_="kb-cite", data_search_exclude="true")
@@ -59,17 +70,38 @@ class ClaimRenderer:
             return tag("span", f"Attributed to {who}", class_="kb-badge kb-badge-attributed") + " "
         if claim.kind == "analysis":
             who = f": {esc(claim.attribution)}" if claim.attribution else ""
-            return tag("span", f"Analysis{who}", class_="kb-badge kb-badge-analysis",
-                       title="Commentary or speculation in the source, not a reported fact") + " "
+            return (
+                tag(
+                    "span",
+                    f"Analysis{who}",
+                    class_="kb-badge kb-badge-analysis",
+                    title="Commentary or speculation in the source, not a reported fact",
+                )
+                + " "
+            )
         return ""
 
     def item(self, claim: Claim, body: str | None = None, anchor: bool = True) -> str:
         """A claim as a list item: badge, text (or the given HTML body), markers, permalink."""
         content = body if body is not None else esc(claim.text)
-        permalink = tag("a", "¶", href=f"#{claim.id}", class_="kb-permalink",
-                        title="Permanent link to this claim", data_search_exclude="true") if anchor else ""
-        return tag("li", self.badge(claim) + content + self.markers(claim) + permalink,
-                   class_=f"kb-claim kb-kind-{claim.kind}", id=claim.id if anchor else None)
+        permalink = (
+            tag(
+                "a",
+                "¶",
+                href=f"#{claim.id}",
+                class_="kb-permalink",
+                title="Permanent link to this claim",
+                data_search_exclude="true",
+            )
+            if anchor
+            else ""
+        )
+        return tag(
+            "li",
+            self.badge(claim) + content + self.markers(claim) + permalink,
+            class_=f"kb-claim kb-kind-{claim.kind}",
+            id=claim.id if anchor else None,
+        )
 
     def items(self, claims, anchor: bool = True) -> str:
         return tag("ul", "".join(self.item(c, anchor=anchor) for c in claims), class_="kb-claims")
@@ -77,5 +109,8 @@ class ClaimRenderer:
     def foreign_item(self, claim: Claim) -> str:
         """A claim of another record shown here (mentions): links to its home."""
         home = self.record_link(claim.subject, claim.id, label=self.kb.name_of(claim.subject))
-        return tag("li", self.badge(claim) + esc(claim.text) + self.markers(claim) +
-                   f' <span class="kb-from">(on {home})</span>', class_=f"kb-claim kb-kind-{claim.kind}")
+        return tag(
+            "li",
+            self.badge(claim) + esc(claim.text) + self.markers(claim) + f' <span class="kb-from">(on {home})</span>',
+            class_=f"kb-claim kb-kind-{claim.kind}",
+        )

@@ -14,35 +14,57 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     # Index tables list what the records' own pages hold: left out of the search index.
-    return f'<div class="md-typeset__scrollwrap" data-search-exclude="true"><div class="md-typeset__table">' \
-           f'<table class="kb-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></div>'
-
+    return (
+        f'<div class="md-typeset__scrollwrap" data-search-exclude="true"><div class="md-typeset__table">'
+        f'<table class="kb-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></div>'
+    )
 
 
 class OverviewRenderer(PageRenderer):
     def index(self, kind: str) -> str:
         kb, link = self.kb, self.claims.record_link
         if kind == "person":
-            rows = [[link(p.id), esc(", ".join(n.name for n in p.other_names)),
-                     "<br>".join(self.role_short(r) for r in p.roles)] for p in kb.people.values()]
+            rows = [
+                [
+                    link(p.id),
+                    esc(", ".join(n.name for n in p.other_names)),
+                    "<br>".join(self.role_short(r) for r in p.roles),
+                ]
+                for p in kb.people.values()
+            ]
             return _table(["Name", "Other names", "Roles"], rows)
         if kind == "unit":
-            rows = [[link(u.id), esc(u.kind.replace("-", " ")), ", ".join(link(p.unit) for p in u.parents),
-                     esc(", ".join(n.name for n in u.other_names))] for u in kb.units.values()]
+            rows = [
+                [
+                    link(u.id),
+                    esc(u.kind.replace("-", " ")),
+                    ", ".join(link(p.unit) for p in u.parents),
+                    esc(", ".join(n.name for n in u.other_names)),
+                ]
+                for u in kb.units.values()
+            ]
             return _table(["Unit", "Kind", "Part of", "Other names"], rows)
         if kind == "event":
-            rows = [[self.when_short(e), link(e.id), esc(EVENT_KIND_LABELS.get(e.kind, e.kind))]
-                    for e in kb.timeline()]
+            rows = [[self.when_short(e), link(e.id), esc(EVENT_KIND_LABELS.get(e.kind, e.kind))] for e in kb.timeline()]
             return _table(["When", "Event", "Kind"], rows)
         if kind == "source":
             coverage = coverage_all(kb)
-            rows = [[link(s.id), esc(s.publisher or "unknown"), esc(s.published.human() if s.published else "unknown"),
-                     str(len(kb.claims_citing.get(s.id, ()))), f"{coverage[s.id].percent:.0f}%"]
-                    for s in kb.sources.values()]
+            rows = [
+                [
+                    link(s.id),
+                    esc(s.publisher or "unknown"),
+                    esc(s.published.human() if s.published else "unknown"),
+                    str(len(kb.claims_citing.get(s.id, ()))),
+                    f"{coverage[s.id].percent:.0f}%",
+                ]
+                for s in kb.sources.values()
+            ]
             return _table(["Source", "Publisher", "Published", "Claims citing it", "Coverage"], rows)
         if kind == "discrepancy":
-            rows = [[link(d.id), esc(d.status), ", ".join(link(a.source) for a in d.accounts)]
-                    for d in kb.discrepancies.values()]
+            rows = [
+                [link(d.id), esc(d.status), ", ".join(link(a.source) for a in d.accounts)]
+                for d in kb.discrepancies.values()
+            ]
             return _table(["Question", "Status", "Sources"], rows)
         raise ValueError(f"no index for {kind}")
 
@@ -50,45 +72,67 @@ class OverviewRenderer(PageRenderer):
         groups = self.kb.timeline_groups
         dated = sum(1 for e in self.kb.events.values() if e.date)
         placed = sum(1 for e in self.kb.events.values() if not e.date and e.when and e.when.event)
-        legend = (f'<p class="kb-help">{dated} dated, {placed} placed by the relation the source states, '
-                  f"{len(self.kb.events) - dated - placed} undated. Dates show their precision: a month means the "
-                  "day is not known.</p>")
+        legend = (
+            f'<p class="kb-help">{dated} dated, {placed} placed by the relation the source states, '
+            f"{len(self.kb.events) - dated - placed} undated. Dates show their precision: a month means the "
+            "day is not known.</p>"
+        )
         # The events are searched on their own pages: the lists are left out of the index.
         out = [legend, self.timeline_list("ol", groups.dated)]
         if groups.around:
             out.append('<h2 id="placed">Placed only against an undated event</h2>')
-            out.append(tag("p", "The sources give these events no date, only their order relative to another "
-                                "event that is itself undated, so they cannot be placed among the dated events "
-                                "above. Each group is in the order its source gives.", class_="kb-help"))
+            out.append(
+                tag(
+                    "p",
+                    "The sources give these events no date, only their order relative to another "
+                    "event that is itself undated, so they cannot be placed among the dated events "
+                    "above. Each group is in the order its source gives.",
+                    class_="kb-help",
+                )
+            )
             for anchor, events in groups.around:
-                out.append(tag("h3", f"Around: {self.claims.record_link(anchor.id)}", id=f"around-{anchor.id}",
-                               data_search_exclude="true"))
+                out.append(
+                    tag(
+                        "h3",
+                        f"Around: {self.claims.record_link(anchor.id)}",
+                        id=f"around-{anchor.id}",
+                        data_search_exclude="true",
+                    )
+                )
                 out.append(self.timeline_list("ol", events))
         if groups.undated:
             out.append('<h2 id="undated">Undated</h2>')
-            out.append(tag("p", "The sources give these events no date and place them relative to no other event.",
-                           class_="kb-help"))
+            out.append(
+                tag(
+                    "p",
+                    "The sources give these events no date and place them relative to no other event.",
+                    class_="kb-help",
+                )
+            )
             out.append(self.timeline_list("ul", groups.undated))
         return "".join(out)
 
     def timeline_list(self, element: str, events) -> str:
-        return tag(element, "".join(self.timeline_item(e) for e in events), class_="kb-timeline",
-                   data_search_exclude="true")
+        return tag(
+            element, "".join(self.timeline_item(e) for e in events), class_="kb-timeline", data_search_exclude="true"
+        )
 
     def timeline_item(self, event: Event) -> str:
         claim = event.event_claim
-        return tag("li", f'<p class="kb-timeline-when">{self.when_short(event)}</p>'
-                         f'<p class="kb-timeline-title">{self.claims.record_link(event.id)} '
-                         f'<span class="kb-kind">{esc(EVENT_KIND_LABELS.get(event.kind, event.kind))}</span></p>'
-                         f"<p>{esc(event.summary or event.title)}{self.claims.markers(claim)}</p>",
-                   id=event.id)
+        return tag(
+            "li",
+            f'<p class="kb-timeline-when">{self.when_short(event)}</p>'
+            f'<p class="kb-timeline-title">{self.claims.record_link(event.id)} '
+            f'<span class="kb-kind">{esc(EVENT_KIND_LABELS.get(event.kind, event.kind))}</span></p>'
+            f"<p>{esc(event.summary or event.title)}{self.claims.markers(claim)}</p>",
+            id=event.id,
+        )
 
     def discrepancies_page(self) -> str:
         return "".join(self.discrepancy_block(d, heading_level=2) for d in self.kb.discrepancies.values())
 
     def open_discrepancies(self) -> str:
-        items = [tag("li", self.claims.record_link(d.id)) for d in self.kb.discrepancies.values()
-                 if d.status == "open"]
+        items = [tag("li", self.claims.record_link(d.id)) for d in self.kb.discrepancies.values() if d.status == "open"]
         return tag("ul", "".join(items)) if items else "<p>None.</p>"
 
     def latest_events(self, count: int = 5) -> str:
@@ -97,10 +141,15 @@ class OverviewRenderer(PageRenderer):
 
     def counts(self) -> str:
         kb = self.kb
-        figures = [("people", len(kb.people), "people/"), ("units", len(kb.units), "units/"),
-                   ("events", len(kb.events), "events/"), ("sources", len(kb.sources), "sources/"),
-                   ("discrepancies", len(kb.discrepancies), "discrepancies/"),
-                   ("claims", len(kb.claims), None), ("citations", kb.citation_count, None)]
+        figures = [
+            ("people", len(kb.people), "people/"),
+            ("units", len(kb.units), "units/"),
+            ("events", len(kb.events), "events/"),
+            ("sources", len(kb.sources), "sources/"),
+            ("discrepancies", len(kb.discrepancies), "discrepancies/"),
+            ("claims", len(kb.claims), None),
+            ("citations", kb.citation_count, None),
+        ]
         cells = []
         for label, number, path in figures:
             body = f'<span class="kb-figure-number">{number}</span> <span>{esc(label)}</span>'
@@ -117,17 +166,22 @@ class OverviewRenderer(PageRenderer):
             if not (event.original_units or event.resulting_units):
                 continue
             svg = change_svg(kb, event, self.link)
-            changes.append(f'<h3 id="change-{esc(event.id)}" data-search-exclude="true">'
-                           f"{self.claims.record_link(event.id)}</h3>"
-                           f'<p class="kb-help">{self.when_short(event)} — as reported by '
-                           + ", ".join(self.claims.record_link(s) for s in dict.fromkeys(c.source for c in event.event_claim.cite))
-                           + f"{self.claims.markers(event.event_claim)}</p>{svg}")
+            changes.append(
+                f'<h3 id="change-{esc(event.id)}" data-search-exclude="true">'
+                f"{self.claims.record_link(event.id)}</h3>"
+                f'<p class="kb-help">{self.when_short(event)} — as reported by '
+                + ", ".join(self.claims.record_link(s) for s in dict.fromkeys(c.source for c in event.event_claim.cite))
+                + f"{self.claims.markers(event.event_claim)}</p>{svg}"
+            )
         # The units and events are searched on their own pages: these sections are left out of the index
         # (marked on the headings: Material's search cannot skip a list that holds lists).
-        return ("<h2 id=\"structure\" data-search-exclude=\"true\">Units and what they are part of</h2>"
-                '<p class="kb-help">Each line is a cited claim that a unit is part of another.</p>'
-                + tree + "<h2 id=\"changes\" data-search-exclude=\"true\">Before and after each reorganization</h2>"
-                + "".join(changes))
+        return (
+            '<h2 id="structure" data-search-exclude="true">Units and what they are part of</h2>'
+            '<p class="kb-help">Each line is a cited claim that a unit is part of another.</p>'
+            + tree
+            + '<h2 id="changes" data-search-exclude="true">Before and after each reorganization</h2>'
+            + "".join(changes)
+        )
 
     def tree_node(self, unit_id: str, seen: frozenset[str]) -> str:
         return tag("li", self.claims.record_link(unit_id) + self.subtree(unit_id, seen | {unit_id}))
@@ -136,7 +190,16 @@ class OverviewRenderer(PageRenderer):
         children = [(u, p) for u, p in self.kb.children_of.get(unit_id, ()) if u.id not in seen]
         if not children:
             return ""
-        return tag("ul", "".join(
-            tag("li", self.claims.record_link(u.id) + _span(p.start, p.end, p.status) + self.claims.markers(p.claim)
-                + self.subtree(u.id, seen | {u.id}))
-            for u, p in children))
+        return tag(
+            "ul",
+            "".join(
+                tag(
+                    "li",
+                    self.claims.record_link(u.id)
+                    + _span(p.start, p.end, p.status)
+                    + self.claims.markers(p.claim)
+                    + self.subtree(u.id, seen | {u.id}),
+                )
+                for u, p in children
+            ),
+        )

@@ -14,8 +14,13 @@ from .model import Discrepancy, Event, KnowledgeBase, Person, Unit
 from .render_claims import ClaimRenderer
 
 EVENT_KIND_LABELS = {
-    "reorganization": "Reorganization", "formation": "Formation", "appointment": "Appointment",
-    "departure": "Departure", "hire": "Hire", "statement": "Statement", "announcement": "Announcement",
+    "reorganization": "Reorganization",
+    "formation": "Formation",
+    "appointment": "Appointment",
+    "departure": "Departure",
+    "hire": "Hire",
+    "statement": "Statement",
+    "announcement": "Announcement",
 }
 
 
@@ -28,8 +33,12 @@ NOT_SEARCHED = ' { data-search-exclude="true" }'  # attr_list on a Markdown head
 
 
 def _dl(rows: list[tuple[str, str]]) -> str:
-    return tag("dl", "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v), class_="kb-summary",
-               data_search_exclude="true")
+    return tag(
+        "dl",
+        "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v),
+        class_="kb-summary",
+        data_search_exclude="true",
+    )
 
 
 def _section(title: str, body: str, searched: bool = True) -> str:
@@ -66,9 +75,13 @@ class PageRenderer:
     def names(self, record) -> str:
         if not record.other_names:
             return ""
-        return tag("ul", "".join(
-            self.claims.item(n.claim, body=f"Also named <strong>{esc(n.name)}</strong>") for n in record.other_names),
-            class_="kb-claims")
+        return tag(
+            "ul",
+            "".join(
+                self.claims.item(n.claim, body=f"Also named <strong>{esc(n.name)}</strong>") for n in record.other_names
+            ),
+            class_="kb-claims",
+        )
 
     def statements(self, record) -> str:
         return self.claims.items(record.statements) if record.statements else ""
@@ -86,8 +99,13 @@ class PageRenderer:
     def event_rows(self, events) -> str:
         rows = []
         for event in events:
-            rows.append(tag("li", f"{self.when_short(event)} {self.claims.record_link(event.id)} "
-                                  f'<span class="kb-kind">{esc(EVENT_KIND_LABELS.get(event.kind, event.kind))}</span>'))
+            rows.append(
+                tag(
+                    "li",
+                    f"{self.when_short(event)} {self.claims.record_link(event.id)} "
+                    f'<span class="kb-kind">{esc(EVENT_KIND_LABELS.get(event.kind, event.kind))}</span>',
+                )
+            )
         return tag("ul", "".join(rows), class_="kb-events")
 
     def when_short(self, event: Event) -> str:
@@ -96,20 +114,31 @@ class PageRenderer:
         when = event.when
         if when and when.event:
             phrase = esc(when.phrase) if when.phrase else esc(when.relation or "")
-            return (f'<span class="kb-undated">undated: {phrase} ({esc(when.relation or "")} '
-                    f"{self.claims.record_link(when.event)})</span>")
+            return (
+                f'<span class="kb-undated">undated: {phrase} ({esc(when.relation or "")} '
+                f"{self.claims.record_link(when.event)})</span>"
+            )
         if when and when.phrase:  # the source's own words, such as "recently": no date, no relation
             return f'<span class="kb-undated">undated: {esc(when.phrase)}</span>'
         return '<span class="kb-undated">undated</span>'
 
     def links_here(self, record_id: str) -> str:
-        ids = [i for i in self.kb.links_to.get(record_id, ()) if self.kb.get(i) and
-               self.kb.get(i).record_kind != "source"]
+        ids = [
+            i for i in self.kb.links_to.get(record_id, ()) if self.kb.get(i) and self.kb.get(i).record_kind != "source"
+        ]
         if not ids:
             return ""
-        return tag("ul", "".join(tag("li", self.claims.record_link(i) +
-                                     f' <span class="kb-kind">{esc(self.kb.get(i).record_kind)}</span>')
-                                 for i in ids), class_="kb-links-here")
+        return tag(
+            "ul",
+            "".join(
+                tag(
+                    "li",
+                    self.claims.record_link(i) + f' <span class="kb-kind">{esc(self.kb.get(i).record_kind)}</span>',
+                )
+                for i in ids
+            ),
+            class_="kb-links-here",
+        )
 
     def discrepancies(self, record_id: str) -> str:
         found = self.kb.discrepancies_of.get(record_id, ())
@@ -121,16 +150,28 @@ class PageRenderer:
         # part is marked, as Material's search cannot skip an element that holds one of the same tag.
         listing = "true" if link_title else None
         accounts = "".join(
-            tag("div",
+            tag(
+                "div",
                 f'<p class="kb-account-source">{self.claims.record_link(a.source)}</p>'
                 f'<p class="kb-account-answer">{esc(a.answer)}{self.claims.markers(a.claim)}</p>'
-                + ("" if a.claim.cite else '<p class="kb-account-none">No passage to quote: the source is silent '
-                                           "on this.</p>"),
-                class_="kb-account", id=None if link_title else a.claim.id, data_search_exclude=listing)
-            for a in discrepancy.accounts)
+                + (
+                    ""
+                    if a.claim.cite
+                    else '<p class="kb-account-none">No passage to quote: the source is silent on this.</p>'
+                ),
+                class_="kb-account",
+                id=None if link_title else a.claim.id,
+                data_search_exclude=listing,
+            )
+            for a in discrepancy.accounts
+        )
         status = tag("span", esc(discrepancy.status), class_=f"kb-status kb-status-{discrepancy.status}")
-        note = tag("p", f'<span class="kb-badge kb-badge-editorial">Editorial note</span> {esc(discrepancy.note)}',
-                   class_="kb-editorial", data_search_exclude=listing)
+        note = tag(
+            "p",
+            f'<span class="kb-badge kb-badge-editorial">Editorial note</span> {esc(discrepancy.note)}',
+            class_="kb-editorial",
+            data_search_exclude=listing,
+        )
         heading = tag(f"h{heading_level}", f"{title} {status}", data_search_exclude=listing)
         return tag("div", heading + tag("div", accounts, class_="kb-accounts") + note, class_="kb-discrepancy")
 
@@ -143,16 +184,33 @@ class PageRenderer:
         current = [r for r in person.roles if r.status != "former"]
         past = [r for r in person.roles if r.status == "former"]
         # Sections are rendered top to bottom so citation numbers run in page order.
-        parts = [f"# {md_text(person.name)}\n\n", _dl([
-            ("Name", tag("span", esc(person.name) + self.claims.markers(person.name_claim), id=person.name_claim.id)),
-            ("Other names", ", ".join(esc(n.name) for n in person.other_names)),
-            ("Roles", "<br>".join(self.role_short(r) for r in current)),
-            ("Past roles", "<br>".join(self.role_short(r) for r in past)),
-        ]), "\n"]
+        parts = [
+            f"# {md_text(person.name)}\n\n",
+            _dl(
+                [
+                    (
+                        "Name",
+                        tag("span", esc(person.name) + self.claims.markers(person.name_claim), id=person.name_claim.id),
+                    ),
+                    ("Other names", ", ".join(esc(n.name) for n in person.other_names)),
+                    ("Roles", "<br>".join(self.role_short(r) for r in current)),
+                    ("Past roles", "<br>".join(self.role_short(r) for r in past)),
+                ]
+            ),
+            "\n",
+        ]
         parts.append(_section("Names", self.names(person)))
         if person.roles:
-            parts.append(_section("Roles", tag("ul", "".join(
-                self.claims.item(r.claim, body=self.role_long(r)) for r in person.roles), class_="kb-claims")))
+            parts.append(
+                _section(
+                    "Roles",
+                    tag(
+                        "ul",
+                        "".join(self.claims.item(r.claim, body=self.role_long(r)) for r in person.roles),
+                        class_="kb-claims",
+                    ),
+                )
+            )
         parts.append(self.common_sections(person))
         parts.append(_section("Events", self.events_list(person.id), searched=False))
         parts.append(_section("What links here", self.links_here(person.id), searched=False))
@@ -176,25 +234,60 @@ class PageRenderer:
     def unit(self, unit: Unit, jsonld: dict | None = None) -> str:
         children = self.kb.children_of.get(unit.id, ())
         people = self.kb.roles_in_unit.get(unit.id, ())
-        parts = [f"# {md_text(unit.name)}\n\n", _dl([
-            ("Name", tag("span", esc(unit.name) + self.claims.markers(unit.name_claim), id=unit.name_claim.id)),
-            ("Other names", ", ".join(esc(n.name) for n in unit.other_names)),
-            ("Kind", esc(unit.kind.replace("-", " "))),
-            ("Part of", "<br>".join(self.claims.record_link(p.unit) + _span(p.start, p.end, p.status)
-                                    for p in unit.parents)),
-            ("Parts", ", ".join(self.claims.record_link(u.id) for u, _ in children)),
-            ("People", "<br>".join(f"{self.claims.record_link(p.id)}: {esc(r.role)}" for p, r in people)),
-        ]), "\n"]
+        parts = [
+            f"# {md_text(unit.name)}\n\n",
+            _dl(
+                [
+                    ("Name", tag("span", esc(unit.name) + self.claims.markers(unit.name_claim), id=unit.name_claim.id)),
+                    ("Other names", ", ".join(esc(n.name) for n in unit.other_names)),
+                    ("Kind", esc(unit.kind.replace("-", " "))),
+                    (
+                        "Part of",
+                        "<br>".join(
+                            self.claims.record_link(p.unit) + _span(p.start, p.end, p.status) for p in unit.parents
+                        ),
+                    ),
+                    ("Parts", ", ".join(self.claims.record_link(u.id) for u, _ in children)),
+                    ("People", "<br>".join(f"{self.claims.record_link(p.id)}: {esc(r.role)}" for p, r in people)),
+                ]
+            ),
+            "\n",
+        ]
         parts.append(_section("Names", self.names(unit)))
         if unit.parents:
-            parts.append(_section("Part of", tag("ul", "".join(
-                self.claims.item(p.claim, body=f"Part of {self.claims.record_link(p.unit)}"
-                                               f"{_span(p.start, p.end, p.status)}")
-                for p in unit.parents), class_="kb-claims")))
+            parts.append(
+                _section(
+                    "Part of",
+                    tag(
+                        "ul",
+                        "".join(
+                            self.claims.item(
+                                p.claim,
+                                body=f"Part of {self.claims.record_link(p.unit)}{_span(p.start, p.end, p.status)}",
+                            )
+                            for p in unit.parents
+                        ),
+                        class_="kb-claims",
+                    ),
+                )
+            )
         if people:
-            parts.append(_section("People", tag("ul", "".join(
-                self.claims.item(r.claim, body=f"{self.claims.record_link(p.id)}: {self.role_long(r)}", anchor=False)
-                for p, r in people), class_="kb-claims"), searched=False))
+            parts.append(
+                _section(
+                    "People",
+                    tag(
+                        "ul",
+                        "".join(
+                            self.claims.item(
+                                r.claim, body=f"{self.claims.record_link(p.id)}: {self.role_long(r)}", anchor=False
+                            )
+                            for p, r in people
+                        ),
+                        class_="kb-claims",
+                    ),
+                    searched=False,
+                )
+            )
         parts.append(self.common_sections(unit))
         parts.append(_section("Events", self.events_list(unit.id), searched=False))
         parts.append(_section("What links here", self.links_here(unit.id), searched=False))
@@ -205,17 +298,27 @@ class PageRenderer:
         def unit_list(ids):
             return ", ".join(self.claims.record_link(i) for i in ids)
 
-        parts = [f"# {md_text(event.title)}\n\n", _dl([
-            ("Kind", esc(EVENT_KIND_LABELS.get(event.kind, event.kind))),
-            ("When", self.when_short(event)),
-            ("Before", unit_list(event.original_units)),
-            ("After", unit_list(event.resulting_units)),
-            ("People", ", ".join(self.claims.record_link(i) for i in event.people)),
-        ]), "\n"]
+        parts = [
+            f"# {md_text(event.title)}\n\n",
+            _dl(
+                [
+                    ("Kind", esc(EVENT_KIND_LABELS.get(event.kind, event.kind))),
+                    ("When", self.when_short(event)),
+                    ("Before", unit_list(event.original_units)),
+                    ("After", unit_list(event.resulting_units)),
+                    ("People", ", ".join(self.claims.record_link(i) for i in event.people)),
+                ]
+            ),
+            "\n",
+        ]
         parts.append(_section("What happened", tag("ul", self.claims.item(event.event_claim), class_="kb-claims")))
         if event.when:
-            parts.append(_section("When", tag("ul", self.claims.item(event.when.claim, body=self.when_long(event.when)),
-                                              class_="kb-claims")))
+            parts.append(
+                _section(
+                    "When",
+                    tag("ul", self.claims.item(event.when.claim, body=self.when_long(event.when)), class_="kb-claims"),
+                )
+            )
         parts.append(self.common_sections(event))
         parts.append(_section("What links here", self.links_here(event.id), searched=False))
         parts.append(self.jsonld(event.id, jsonld))
@@ -235,5 +338,8 @@ class PageRenderer:
     def discrepancy(self, discrepancy: Discrepancy) -> str:
         subjects = ", ".join(self.claims.record_link(s) for s in discrepancy.subjects)
         summary = _dl([("Status", esc(discrepancy.status)), ("Concerns", subjects)])
-        return (f"# {md_text(discrepancy.question)}\n\n{summary}\n\n"
-                + self.discrepancy_block(discrepancy, heading_level=2, link_title=False) + "\n")
+        return (
+            f"# {md_text(discrepancy.question)}\n\n{summary}\n\n"
+            + self.discrepancy_block(discrepancy, heading_level=2, link_title=False)
+            + "\n"
+        )

@@ -21,14 +21,18 @@ def load_results(path: Path) -> dict:
 
 
 def results_table(results: dict) -> str:
-    head = ("| entities | pages | build_s | floor_s | ratio | pairs' ratios | CPU ratio | validate_s | linkcheck_s "
-            "| site_mb | search_index_mb |\n"
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    head = (
+        "| entities | pages | build_s | floor_s | ratio | pairs' ratios | CPU ratio | validate_s | linkcheck_s "
+        "| site_mb | search_index_mb |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
     rows = "".join(
         f"| {r['entities']:,} | {r['pages']:,} | {r['build_s']:.1f} | {r['floor_s']:.1f} | {r['ratio']:.2f} | "
         f"{_range(r.get('pair_ratios'))} | {_optional(r.get('cpu_ratio'), '.2f')} | "
         f"{r['validate_s']:.1f} | {_optional(r['linkcheck_s'], '.0f')} | "
-        f"{r['site_mb']:.0f} | {r['search_index_mb']:.1f} |\n" for r in results.get("runs", []))
+        f"{r['site_mb']:.0f} | {r['search_index_mb']:.1f} |\n"
+        for r in results.get("runs", [])
+    )
     return head + rows
 
 
@@ -41,10 +45,17 @@ def _range(values: list[float] | None) -> str:
 
 
 def targets_table(results: dict) -> str:
-    rows = [_ratio(results), _linearity(results), _validation(results), _linkcheck(results), _page_size(results),
-            _search_index(results)]
+    rows = [
+        _ratio(results),
+        _linearity(results),
+        _validation(results),
+        _linkcheck(results),
+        _page_size(results),
+        _search_index(results),
+    ]
     return "| target | measured | met? |\n|---|---|---|\n" + "".join(
-        f"| {target} | {measured} | {'yes' if met else '**no**'} |\n" for target, measured, met in rows)
+        f"| {target} | {measured} | {'yes' if met else '**no**'} |\n" for target, measured, met in rows
+    )
 
 
 def _run(results: dict, entities: int) -> dict | None:
@@ -75,8 +86,10 @@ def _validation(results: dict) -> tuple[str, str, bool]:
     v = results.get("validation")
     if not v:
         return target, "not measured", False
-    shown = (f"{v['validate_s']:.2f} s for {v['citations']:,} citations ({v['entities']:,} entities, "
-             f"{v['workers']} processes)")
+    shown = (
+        f"{v['validate_s']:.2f} s for {v['citations']:,} citations ({v['entities']:,} entities, "
+        f"{v['workers']} processes)"
+    )
     return target, shown, v["citations"] >= VALIDATE_CITATIONS and v["validate_s"] <= MAX_VALIDATE_S
 
 

@@ -25,8 +25,12 @@ def _type_of(spec: dict, schemas: dict) -> str:
         return "id"
     if "pattern" in spec and "[0-9]{4}" in spec["pattern"]:
         return 'date ("YYYY", "YYYY-MM" or "YYYY-MM-DD")'
-    return {"string": "text", "object": "mapping", "boolean": "true/false", None: "citations" if "items" in spec
-            else "mapping"}.get(kind, str(kind))
+    return {
+        "string": "text",
+        "object": "mapping",
+        "boolean": "true/false",
+        None: "citations" if "items" in spec else "mapping",
+    }.get(kind, str(kind))
 
 
 def _rows(schema: dict, schemas: dict, prefix: str = "") -> list[str]:
@@ -35,8 +39,9 @@ def _rows(schema: dict, schemas: dict, prefix: str = "") -> list[str]:
     for key, spec in schema.get("properties", {}).items():
         resolved = _deref(spec, schemas)
         description = (resolved.get("description") or spec.get("description") or "").replace("|", "\\|")
-        rows.append(f"| `{prefix}{key}` | {'yes' if key in required else ''} | {_type_of(spec, schemas)} | "
-                    f"{description} |")
+        rows.append(
+            f"| `{prefix}{key}` | {'yes' if key in required else ''} | {_type_of(spec, schemas)} | {description} |"
+        )
         nested = _deref(resolved.get("items", {}), schemas) if resolved.get("type") == "array" else resolved
         if "properties" in nested and key != "cite" and nested.get("title") is None:
             sub = "[]." if resolved.get("type") == "array" else "."

@@ -37,8 +37,11 @@ def quoted_spans(kb: KnowledgeBase, source: Source) -> dict[str, tuple[int, int,
 class SourceRenderer(PageRenderer):
     def source(self, source: Source, coverage: Coverage, jsonld: dict | None = None) -> str:
         url = safe_url(source.url)
-        title = esc(source.title) + (' <span class="kb-badge kb-badge-editorial">title by the editors</span>'
-                                     if source.title_is_editorial else "")
+        title = esc(source.title) + (
+            ' <span class="kb-badge kb-badge-editorial">title by the editors</span>'
+            if source.title_is_editorial
+            else ""
+        )
         summary = [
             ("Title", title),
             ("Kind", esc(source.kind.replace("-", " "))),
@@ -47,25 +50,42 @@ class SourceRenderer(PageRenderer):
             ("Published", _date_html(source.published) if source.published else UNKNOWN),
             ("Address", tag("a", esc(url), href=url, rel="nofollow noopener") if url else UNKNOWN),
             ("Archived text", f"<code>{esc(source.archive)}</code>, sha256 <code>{esc(source.sha256[:16])}…</code>"),
-            ("Coverage", f"{coverage.used} sentences cited, {coverage.no_claim} marked as carrying no claim, "
-                         f"{coverage.unaccounted} unaccounted, of {coverage.total}"),
+            (
+                "Coverage",
+                f"{coverage.used} sentences cited, {coverage.no_claim} marked as carrying no claim, "
+                f"{coverage.unaccounted} unaccounted, of {coverage.total}",
+            ),
         ]
         dl = tag("dl", "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in summary), class_="kb-summary")
-        notes = tag("p", f'<span class="kb-badge kb-badge-editorial">Editorial note</span> {esc(source.notes)}',
-                    class_="kb-editorial") if source.notes else ""
+        notes = (
+            tag(
+                "p",
+                f'<span class="kb-badge kb-badge-editorial">Editorial note</span> {esc(source.notes)}',
+                class_="kb-editorial",
+            )
+            if source.notes
+            else ""
+        )
         claims = self.citing_claims(source)
-        no_claim = tag("ul", "".join(
-            tag("li", f"“{esc(s.text)}” — {esc(s.reason)}") for s in coverage.sentences if s.status == "no-claim"))
-        return (f"# {md_text(source.title)}\n\n{dl}\n{notes}\n"
-                # The archived text is long and its cited passages are indexed as claims on the entity
-                # pages: the search index (at most 1 KB per entity) leaves it out.
-                + f"\n## Archived text{NOT_SEARCHED}\n\n"
-                + '<p class="kb-help">The text exactly as archived. Highlighted passages are quoted by claims; '
-                  "the numbers after each passage link to those claims.</p>\n"
-                + self.archive(source) + "\n"
-                + (f"\n## Claims citing this source{NOT_SEARCHED}\n\n{claims}\n" if claims else "")
-                + (f"\n## Sentences that carry no claim\n\n{no_claim}\n" if coverage.no_claim else "")
-                + self.jsonld(source.id, jsonld))
+        no_claim = tag(
+            "ul",
+            "".join(
+                tag("li", f"“{esc(s.text)}” — {esc(s.reason)}") for s in coverage.sentences if s.status == "no-claim"
+            ),
+        )
+        return (
+            f"# {md_text(source.title)}\n\n{dl}\n{notes}\n"
+            # The archived text is long and its cited passages are indexed as claims on the entity
+            # pages: the search index (at most 1 KB per entity) leaves it out.
+            + f"\n## Archived text{NOT_SEARCHED}\n\n"
+            + '<p class="kb-help">The text exactly as archived. Highlighted passages are quoted by claims; '
+            "the numbers after each passage link to those claims.</p>\n"
+            + self.archive(source)
+            + "\n"
+            + (f"\n## Claims citing this source{NOT_SEARCHED}\n\n{claims}\n" if claims else "")
+            + (f"\n## Sentences that carry no claim\n\n{no_claim}\n" if coverage.no_claim else "")
+            + self.jsonld(source.id, jsonld)
+        )
 
     def citing_claims(self, source: Source) -> str:
         items = []
@@ -73,10 +93,17 @@ class SourceRenderer(PageRenderer):
             home = self.claims.record_link(claim.subject, claim.id, label=self.kb.name_of(claim.subject))
             quotes = " ".join(
                 tag("a", f"“{esc(c.quote)}”", href=f"#{quote_anchor(source.id, c.quote)}", class_="kb-quote-link")
-                for c in claim.cite if c.source == source.id)
-            items.append(tag("li", f"{self.claims.badge(claim)}<strong>{home}</strong>: {esc(claim.text)}"
-                                   f'<br><span class="kb-quotes">{quotes}</span>',
-                             class_=f"kb-claim kb-kind-{claim.kind}"))
+                for c in claim.cite
+                if c.source == source.id
+            )
+            items.append(
+                tag(
+                    "li",
+                    f"{self.claims.badge(claim)}<strong>{home}</strong>: {esc(claim.text)}"
+                    f'<br><span class="kb-quotes">{quotes}</span>',
+                    class_=f"kb-claim kb-kind-{claim.kind}",
+                )
+            )
         return tag("ul", "".join(items), class_="kb-claims kb-citing") if items else ""
 
     def archive(self, source: Source) -> str:
@@ -117,7 +144,13 @@ class SourceRenderer(PageRenderer):
         links = []
         for claim in claims:
             name = self.kb.name_of(claim.subject)
-            links.append(tag("a", "↩", href=self.link.record(self.kb.get(claim.subject).record_kind, claim.subject,
-                                                              claim.id),
-                             title=f"{name}: {claim.text}", aria_label=f"Claim on {name}: {claim.text}"))
+            links.append(
+                tag(
+                    "a",
+                    "↩",
+                    href=self.link.record(self.kb.get(claim.subject).record_kind, claim.subject, claim.id),
+                    title=f"{name}: {claim.text}",
+                    aria_label=f"Claim on {name}: {claim.text}",
+                )
+            )
         return tag("sup", "".join(links), class_="kb-backrefs", data_search_exclude="true")

@@ -55,9 +55,13 @@ def check(kind: str, doc: Document) -> list[Problem]:
     errors = list(validator.iter_errors(doc.data))
     # A misspelt required field is reported once, as an unknown field with its
     # did-you-mean, not a second time as a missing field.
-    misspelt = {(tuple(e.absolute_path), _guess(key, sorted(e.schema.get("properties", {}))))
-                for e in errors if e.validator == "additionalProperties" and isinstance(e.instance, dict)
-                for key in e.instance if key not in e.schema.get("properties", {})}
+    misspelt = {
+        (tuple(e.absolute_path), _guess(key, sorted(e.schema.get("properties", {}))))
+        for e in errors
+        if e.validator == "additionalProperties" and isinstance(e.instance, dict)
+        for key in e.instance
+        if key not in e.schema.get("properties", {})
+    }
     problems = []
     for error in errors:
         if error.validator == "required" and (tuple(error.absolute_path), _missing(error)) in misspelt:
@@ -77,8 +81,19 @@ def check(kind: str, doc: Document) -> list[Problem]:
 # authority and writes the problems. So the predicates may be conservative,
 # never lax.
 
-_ANNOTATIONS = {"$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples",
-                "deprecated", "readOnly", "writeOnly"}
+_ANNOTATIONS = {
+    "$schema",
+    "$id",
+    "$defs",
+    "$comment",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+}
 
 
 class _Unsupported(Exception):
@@ -113,6 +128,7 @@ def _all_of(tests: list):
             if not test(value):
                 return False
         return True
+
     return check
 
 
@@ -145,9 +161,26 @@ class _Compiler:
             return lambda value: True
         if not isinstance(schema, dict):
             raise _Unsupported(repr(schema))
-        unknown = set(schema) - _ANNOTATIONS - {"$ref", "type", "enum", "properties", "required",
-                                                 "additionalProperties", "items", "minItems", "maxItems",
-                                                 "uniqueItems", "minLength", "maxLength", "pattern", "anyOf"}
+        unknown = (
+            set(schema)
+            - _ANNOTATIONS
+            - {
+                "$ref",
+                "type",
+                "enum",
+                "properties",
+                "required",
+                "additionalProperties",
+                "items",
+                "minItems",
+                "maxItems",
+                "uniqueItems",
+                "minLength",
+                "maxLength",
+                "pattern",
+                "anyOf",
+            }
+        )
         if unknown:
             raise _Unsupported(", ".join(sorted(unknown)))
         tests = []
@@ -176,8 +209,9 @@ class _Compiler:
             tests.append(lambda v: not isinstance(v, list) or low_items <= len(v) <= high_items)
         if schema.get("uniqueItems"):
             # Only lists of texts are judged here; anything else goes to jsonschema.
-            tests.append(lambda v: not isinstance(v, list) or (all(isinstance(i, str) for i in v)
-                                                                and len(set(v)) == len(v)))
+            tests.append(
+                lambda v: not isinstance(v, list) or (all(isinstance(i, str) for i in v) and len(set(v)) == len(v))
+            )
         if "items" in schema:
             item = self.compile(schema["items"], file)
 
@@ -187,6 +221,7 @@ class _Compiler:
                         if not item(element):
                             return False
                 return True
+
             tests.append(items)
         if "required" in schema:
             required = tuple(schema["required"])
@@ -203,6 +238,7 @@ class _Compiler:
                         if test is None or not test(value):
                             return False
                 return True
+
             tests.append(mapping)
         if "anyOf" in schema:
             branches = tuple(self.compile(sub, file) for sub in schema["anyOf"])
@@ -259,7 +295,9 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
             names = "a date written as text (YYYY, YYYY-MM or YYYY-MM-DD)"
         found = _describe(error.instance)
         hint = _type_hint(path, error.instance, expected) or _default_type_hint(error.instance, names)
-        return [Problem(doc.path, line, col, "wrong-type", f"{where or 'the record'} must be {names}, found {found}", hint)]
+        return [
+            Problem(doc.path, line, col, "wrong-type", f"{where or 'the record'} must be {names}, found {found}", hint)
+        ]
     if validator == "enum":
         options = schema.get("enum", [])
         guess = difflib.get_close_matches(str(error.instance), [str(o) for o in options], n=1, cutoff=0.5)
@@ -267,8 +305,16 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
         return [Problem(doc.path, line, col, "bad-value", f"{where} is '{error.instance}', which is not allowed", hint)]
     if validator == "pattern":
         if path and path[-1] == "url":
-            return [Problem(doc.path, line, col, "bad-url", f"url '{error.instance}' is not an http(s) URL",
-                            "give an http:// or https:// address, or null when it is unknown")]
+            return [
+                Problem(
+                    doc.path,
+                    line,
+                    col,
+                    "bad-url",
+                    f"url '{error.instance}' is not an http(s) URL",
+                    "give an http:// or https:// address, or null when it is unknown",
+                )
+            ]
         pattern = schema.get("pattern", "")
         is_id = "a-z0-9" in pattern and not (path and path[-1] == "archive")
         hint = schema.get("description") or f"it must match {pattern}"
@@ -276,28 +322,69 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
             hint = "lower-case words joined by hyphens, e.g. eddie-wu"
         if isinstance(error.instance, str) and _PLACEHOLDER.fullmatch(error.instance):
             # Left as written by `kb new`: say so rather than only that its form is wrong.
-            return [Problem(doc.path, line, col, "bad-id" if is_id else "bad-value",
-                            f"{where} is still the template's placeholder '{error.instance}'",
-                            f"fill it in: {hint}")]
-        return [Problem(doc.path, line, col, "bad-id" if is_id else "bad-value",
-                        f"{where} '{error.instance}' has the wrong form", hint)]
+            return [
+                Problem(
+                    doc.path,
+                    line,
+                    col,
+                    "bad-id" if is_id else "bad-value",
+                    f"{where} is still the template's placeholder '{error.instance}'",
+                    f"fill it in: {hint}",
+                )
+            ]
+        return [
+            Problem(
+                doc.path,
+                line,
+                col,
+                "bad-id" if is_id else "bad-value",
+                f"{where} '{error.instance}' has the wrong form",
+                hint,
+            )
+        ]
     if validator in ("minLength", "minItems"):
         what = "text" if validator == "minLength" else "list"
-        hint = "add at least one citation: - {source: <source id>, quote: <verbatim words>}" if path and path[-1] == "cite" \
+        hint = (
+            "add at least one citation: - {source: <source id>, quote: <verbatim words>}"
+            if path and path[-1] == "cite"
             else "fill it in, or remove the field if it is optional"
+        )
         return [Problem(doc.path, line, col, "bad-value", f"{where} is an empty {what}", hint)]
     if validator in ("maxLength", "maxItems"):
-        return [Problem(doc.path, line, col, "bad-value", f"{where} is too long ({error.message.split(' is ')[-1]})",
-                        "shorten it: quote the shortest passage that supports the claim")]
+        return [
+            Problem(
+                doc.path,
+                line,
+                col,
+                "bad-value",
+                f"{where} is too long ({error.message.split(' is ')[-1]})",
+                "shorten it: quote the shortest passage that supports the claim",
+            )
+        ]
     if validator == "uniqueItems":
         return [Problem(doc.path, line, col, "bad-value", f"{where} lists the same id twice", "remove the repeated id")]
     if validator == "anyOf":
         # Only dates-or-null use anyOf: report the date problem.
-        return [Problem(doc.path, line, col, "wrong-type" if not isinstance(error.instance, str) else "bad-date",
-                        f"{where} must be a date (YYYY, YYYY-MM or YYYY-MM-DD) or null, found {_describe(error.instance)}",
-                        'write the date in quotes, e.g. "2026-06-08", or null when unknown')]
-    return [Problem(doc.path, line, col, "bad-value", f"{where}: {error.message}",
-                    "see the record format in data/schemas/ (editors with YAML support show it as you type)")]
+        return [
+            Problem(
+                doc.path,
+                line,
+                col,
+                "wrong-type" if not isinstance(error.instance, str) else "bad-date",
+                f"{where} must be a date (YYYY, YYYY-MM or YYYY-MM-DD) or null, found {_describe(error.instance)}",
+                'write the date in quotes, e.g. "2026-06-08", or null when unknown',
+            )
+        ]
+    return [
+        Problem(
+            doc.path,
+            line,
+            col,
+            "bad-value",
+            f"{where}: {error.message}",
+            "see the record format in data/schemas/ (editors with YAML support show it as you type)",
+        )
+    ]
 
 
 def _default_type_hint(value, names: str) -> str:
@@ -311,8 +398,15 @@ def _default_type_hint(value, names: str) -> str:
 # The capitalized placeholders of `kb new`'s templates: SOURCE-ID, YYYY-MM-DD...
 _PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)+")
 
-_TYPE_NAMES = {"string": "a text", "array": "a list", "object": "a mapping", "boolean": "true or false",
-               "null": "null", "integer": "a whole number", "number": "a number"}
+_TYPE_NAMES = {
+    "string": "a text",
+    "array": "a list",
+    "object": "a mapping",
+    "boolean": "true or false",
+    "null": "null",
+    "integer": "a whole number",
+    "number": "a number",
+}
 
 
 def _describe(value) -> str:

@@ -110,8 +110,10 @@ def start_prerender(config, jobs: list[tuple[str, str, str, str]]) -> None:
         return
     report = load_report(config)
     try:
-        _current["prerender"] = (weakref.ref(config),
-                                 prerender.Prerender(report, jobs, config.use_directory_urls, base_url(config)))
+        _current["prerender"] = (
+            weakref.ref(config),
+            prerender.Prerender(report, jobs, config.use_directory_urls, base_url(config)),
+        )
     except (OSError, ValueError, TypeError):  # no fork here, no pipe, or a configuration without weak references
         _current.pop("prerender", None)
 
@@ -132,8 +134,9 @@ def generated_page(config, src_uri: str, kind: str, record_id: str, page_url: st
     worker = _prerender(config)
     markdown = worker.page(src_uri) if worker is not None else None
     if markdown is None:
-        markdown = record_page(load_report(config), kind, record_id, page_url, config.use_directory_urls,
-                               base_url(config))
+        markdown = record_page(
+            load_report(config), kind, record_id, page_url, config.use_directory_urls, base_url(config)
+        )
     return markdown
 
 

@@ -53,8 +53,10 @@ class Report:
     @property
     def kb(self) -> KnowledgeBase:
         if self.loaded is None:
-            raise RuntimeError("this report was made in several processes and holds no model: "
-                               "call validate() with workers=1 to build one")
+            raise RuntimeError(
+                "this report was made in several processes and holds no model: "
+                "call validate() with workers=1 to build one"
+            )
         return self.loaded.kb
 
     @property
@@ -65,8 +67,7 @@ class Report:
         return f"{self.records} records, {self.citations} citations, {len(self.problems)} problems"
 
 
-def validate(data_dir: Path, root: Path | None = None, workers: int = 1,
-             min_files_per_worker: int = 1000) -> Report:
+def validate(data_dir: Path, root: Path | None = None, workers: int = 1, min_files_per_worker: int = 1000) -> Report:
     """Check everything under `data_dir`; problem paths are relative to `root` (its parent by default).
 
     With `workers` > 1 and at least `min_files_per_worker` record files per worker, the records are
@@ -77,6 +78,7 @@ def validate(data_dir: Path, root: Path | None = None, workers: int = 1,
     with _gc_paused():
         if workers > 1:
             from .validate_shards import validate_in_shards
+
             report = validate_in_shards(data_dir, root, workers, min_files_per_worker)
             if report is not None:
                 return report
@@ -86,14 +88,21 @@ def validate(data_dir: Path, root: Path | None = None, workers: int = 1,
         problems += check_references(loaded)
         problems += check_dates(kb)
         problems += check_attributions(kb)
-        problems += check_cycles({u.id: [p.unit for p in u.parents] for u in kb.units.values()},
-                                 lambda unit, index: kb.units[unit].parents[index].claim.loc)
+        problems += check_cycles(
+            {u.id: [p.unit for p in u.parents] for u in kb.units.values()},
+            lambda unit, index: kb.units[unit].parents[index].claim.loc,
+        )
         problems += check_citations(kb)
         problems += check_no_claims(kb)
         coverage = coverage_all(kb)
         records = sum(len(places) for places in loaded.known_ids.values())
-        problems += check_coverage(loaded.documents, kb.sources, coverage, complete=records == records_in(kb),
-                                   all_found=lambda source_id: quotes_all_found(kb, source_id))
+        problems += check_coverage(
+            loaded.documents,
+            kb.sources,
+            coverage,
+            complete=records == records_in(kb),
+            all_found=lambda source_id: quotes_all_found(kb, source_id),
+        )
         return Report(sorted(set(problems)), coverage, records, kb.citation_count, loaded)
 
 
@@ -124,8 +133,11 @@ def _reference_leaves(value, out: list, path=(), signature=()) -> list:
     if isinstance(value, dict):
         for key, child in value.items():
             child_signature = signature + (key,)
-            if (child_signature in _REFERENCE_PREFIXES or key == "cite"
-                    or child_signature[-3:] == ("cite", "*", "source")):
+            if (
+                child_signature in _REFERENCE_PREFIXES
+                or key == "cite"
+                or child_signature[-3:] == ("cite", "*", "source")
+            ):
                 _reference_leaves(child, out, path + (key,), child_signature)
     elif isinstance(value, list):
         signature += ("*",)
@@ -156,31 +168,55 @@ def check_references(loaded: Loaded) -> list[Problem]:
                 continue  # the usual case: a record of the right kind
             line, col = doc.where(path)
             if value == record_id and signature in NO_SELF_REFERENCE:
-                problems.append(Problem(doc.path, line, col, "self-ref",
-                                        f"{_dotted(path)} names '{value}', this record itself",
-                                        f"{_SELF_HINT.get(signature[0], 'name another record')}"))
+                problems.append(
+                    Problem(
+                        doc.path,
+                        line,
+                        col,
+                        "self-ref",
+                        f"{_dotted(path)} names '{value}', this record itself",
+                        f"{_SELF_HINT.get(signature[0], 'name another record')}",
+                    )
+                )
             elif value not in kinds_of:
                 candidates = [i for i in all_ids if kinds_of[i] & set(allowed)]
                 guess = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
-                hint = f"did you mean '{guess[0]}'?" if guess else \
-                    f"create data/{_folder(allowed[0])}/{value}.yml, or name an existing {' or '.join(allowed)}"
-                problems.append(Problem(doc.path, line, col, "unknown-ref",
-                                        f"'{value}' names no {' or '.join(allowed)}", hint))
+                hint = (
+                    f"did you mean '{guess[0]}'?"
+                    if guess
+                    else f"create data/{_folder(allowed[0])}/{value}.yml, or name an existing {' or '.join(allowed)}"
+                )
+                problems.append(
+                    Problem(doc.path, line, col, "unknown-ref", f"'{value}' names no {' or '.join(allowed)}", hint)
+                )
             elif not kinds_of[value] & set(allowed):
                 found = sorted(kinds_of[value])[0]
                 needed = " or ".join(allowed)
-                problems.append(Problem(doc.path, line, col, "wrong-ref-kind",
-                                        f"'{value}' is {_a(found)}, but {_dotted(path)} needs {_a(needed)}",
-                                        f"name {_a(needed)} here (its id is the name of its file in "
-                                        f"data/{_folder(allowed[0])}/)"))
+                problems.append(
+                    Problem(
+                        doc.path,
+                        line,
+                        col,
+                        "wrong-ref-kind",
+                        f"'{value}' is {_a(found)}, but {_dotted(path)} needs {_a(needed)}",
+                        f"name {_a(needed)} here (its id is the name of its file in data/{_folder(allowed[0])}/)",
+                    )
+                )
         if "accounts" in doc.data:
             for index, account in enumerate(doc.data["accounts"]):
                 for cite_index, citation in enumerate(account.get("cite", [])):
                     if citation["source"] != account["source"]:
                         line, col = doc.where(("accounts", index, "cite", cite_index, "source"))
-                        problems.append(Problem(doc.path, line, col, "bad-value",
-                                                f"the account of '{account['source']}' cites '{citation['source']}'",
-                                                "each account quotes only its own source"))
+                        problems.append(
+                            Problem(
+                                doc.path,
+                                line,
+                                col,
+                                "bad-value",
+                                f"the account of '{account['source']}' cites '{citation['source']}'",
+                                "each account quotes only its own source",
+                            )
+                        )
     return problems
 
 
@@ -209,18 +245,31 @@ def check_dates(kb: KnowledgeBase) -> list[Problem]:
     spans += [(p.start, p.end, p.claim) for u in kb.units.values() for p in u.parents]
     for start, end, claim in spans:
         if start and end and ends_before_start(start, end):
-            problems.append(Problem(claim.loc.path, claim.loc.line, claim.loc.col, "end-before-start",
-                                    f"end {end.iso()} is before start {start.iso()}",
-                                    "check both dates against the source; swap them if they were reversed"))
+            problems.append(
+                Problem(
+                    claim.loc.path,
+                    claim.loc.line,
+                    claim.loc.col,
+                    "end-before-start",
+                    f"end {end.iso()} is before start {start.iso()}",
+                    "check both dates against the source; swap them if they were reversed",
+                )
+            )
     return problems
 
 
 def check_attributions(kb: KnowledgeBase) -> list[Problem]:
     return [
-        Problem(c.loc.path, c.loc.line, c.loc.col, "missing-attribution",
-                "an attributed claim must say who said it",
-                "add `said_by: <person or unit id>` or `attribution: <who, as the source words it>`")
-        for c in kb.claims if c.kind == "attributed" and not (c.said_by or c.attribution)
+        Problem(
+            c.loc.path,
+            c.loc.line,
+            c.loc.col,
+            "missing-attribution",
+            "an attributed claim must say who said it",
+            "add `said_by: <person or unit id>` or `attribution: <who, as the source words it>`",
+        )
+        for c in kb.claims
+        if c.kind == "attributed" and not (c.said_by or c.attribution)
     ]
 
 
@@ -234,9 +283,16 @@ def check_cycles(parents: dict[str, list[str]], locate) -> list[Problem]:
             continue  # a unit that is its own parent is reported as self-ref
         reported.add(frozenset(trail))
         loc = locate(start, parents[start].index(trail[1]))
-        problems.append(Problem(loc.path, loc.line, loc.col, "cycle",
-                                f"unit '{start}' is its own ancestor: {' -> '.join((*trail, start))}",
-                                "a unit cannot be part of itself: remove one of these parents"))
+        problems.append(
+            Problem(
+                loc.path,
+                loc.line,
+                loc.col,
+                "cycle",
+                f"unit '{start}' is its own ancestor: {' -> '.join((*trail, start))}",
+                "a unit cannot be part of itself: remove one of these parents",
+            )
+        )
     return problems
 
 
@@ -278,9 +334,17 @@ def _check_quote(kb: KnowledgeBase, source_id: str, quote: str, loc, what: str) 
         return []  # reported as an unknown reference, or its source record is invalid
     needle = normalize(quote)
     if len(needle) < MIN_QUOTE_CHARS and what == "quote":
-        return [Problem(loc.path, loc.line, loc.col, "quote-too-short",
-                        f"the quote '{needle}' has {len(needle)} characters; at least {MIN_QUOTE_CHARS} are needed "
-                        "to identify a passage", "quote a longer passage: a whole clause or sentence")]
+        return [
+            Problem(
+                loc.path,
+                loc.line,
+                loc.col,
+                "quote-too-short",
+                f"the quote '{needle}' has {len(needle)} characters; at least {MIN_QUOTE_CHARS} are needed "
+                "to identify a passage",
+                "quote a longer passage: a whole clause or sentence",
+            )
+        ]
     text = normalized(source.text)
     if text.contains(quote):
         return []
@@ -293,22 +357,35 @@ def _check_quote(kb: KnowledgeBase, source_id: str, quote: str, loc, what: str) 
         else:
             high = middle - 1
     code = "quote-not-found" if what == "quote" else "no-claim-not-found"
-    where = f"data/sources/{source.archive}" if not source.path else source.path.rsplit("/", 1)[0] + "/" + source.archive
+    where = (
+        f"data/sources/{source.archive}" if not source.path else source.path.rsplit("/", 1)[0] + "/" + source.archive
+    )
     if low >= 8:
-        hint = f"the first {low} characters match ('{needle[:low][-40:]}'); the text differs after that - copy it " \
-               f"verbatim from {where}"
+        hint = (
+            f"the first {low} characters match ('{needle[:low][-40:]}'); the text differs after that - copy it "
+            f"verbatim from {where}"
+        )
     else:
         hint = f"copy the words verbatim from {where} (plain and typographic quotes both match)"
-    return [Problem(loc.path, loc.line, loc.col, code,
-                    f"the quote '{_short(needle)}' is not in the archived text of '{source_id}'", hint)]
+    return [
+        Problem(
+            loc.path,
+            loc.line,
+            loc.col,
+            code,
+            f"the quote '{_short(needle)}' is not in the archived text of '{source_id}'",
+            hint,
+        )
+    ]
 
 
 def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_coverage(documents: dict[str, Document], sources: dict[str, Source], coverage: dict[str, Coverage],
-                   complete: bool, all_found) -> list[Problem]:
+def check_coverage(
+    documents: dict[str, Document], sources: dict[str, Source], coverage: dict[str, Coverage], complete: bool, all_found
+) -> list[Problem]:
     """Uncovered sentences, only where the coverage is known to be complete.
 
     A record file left out of the model (because of its own problems) or a
@@ -330,9 +407,16 @@ def check_coverage(documents: dict[str, Document], sources: dict[str, Source], c
             if sentence.status == "unaccounted":
                 line, col = doc.where(("no_claim",), key=True) if "no_claim" in doc.data else (1, 1)
                 where = f"{source.archive}, line {source.text.count(chr(10), 0, sentence.start) + 1}"
-                problems.append(Problem(doc.path, line, col, "uncovered-sentence",
-                                        f"sentence not accounted for ({where}): '{_short(sentence.text)}'",
-                                        "cite it in a claim, or list it under no_claim: with a reason"))
+                problems.append(
+                    Problem(
+                        doc.path,
+                        line,
+                        col,
+                        "uncovered-sentence",
+                        f"sentence not accounted for ({where}): '{_short(sentence.text)}'",
+                        "cite it in a claim, or list it under no_claim: with a reason",
+                    )
+                )
     return problems
 
 
@@ -342,8 +426,12 @@ def quotes_all_found(kb: KnowledgeBase, source_id: str) -> bool:
 
 def citations_all_found(kb: KnowledgeBase, source_id: str) -> bool:
     text = normalized(kb.sources[source_id].text)
-    return all(text.contains(c.quote) for claim in kb.claims_citing.get(source_id, ()) for c in claim.cite
-               if c.source == source_id)
+    return all(
+        text.contains(c.quote)
+        for claim in kb.claims_citing.get(source_id, ())
+        for c in claim.cite
+        if c.source == source_id
+    )
 
 
 def no_claims_all_found(source: Source) -> bool:

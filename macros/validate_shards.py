@@ -96,7 +96,7 @@ def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_w
     _shared = _Shared(listing, root, sources, {s.id: s.title for s in source_kb.sources.values()})
     try:
         # More shares than workers, dealt round-robin: the work evens out as the first finish.
-        shares = [files[i::workers * 4] for i in range(workers * 4)]
+        shares = [files[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             results = list(pool.map(_check_share, shares))
     finally:
@@ -118,13 +118,19 @@ def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_w
         for source_id, found in result.spans.items():
             spans.setdefault(source_id, []).extend(found)
     problems += check_cycles(parents, lambda unit, index: where_in_text(*unit_texts[unit], ("parents", index)))
-    coverage = {source_id: coverage_from_spans(source, spans.get(source_id, []))
-                for source_id, source in source_kb.sources.items()}
+    coverage = {
+        source_id: coverage_from_spans(source, spans.get(source_id, []))
+        for source_id, source in source_kb.sources.items()
+    }
     records = sum(len(places) for places in listing.known.values())
     built = len(source_kb.sources) + sum(result.records for result in results)
     problems += check_coverage(
-        sources.documents, source_kb.sources, coverage, complete=records == built,
-        all_found=lambda source_id: source_id not in missing and no_claims_all_found(source_kb.sources[source_id]))
+        sources.documents,
+        source_kb.sources,
+        coverage,
+        complete=records == built,
+        all_found=lambda source_id: source_id not in missing and no_claims_all_found(source_kb.sources[source_id]),
+    )
     return Report(sorted(set(problems)), coverage, records, sum(result.citations for result in results))
 
 
@@ -145,8 +151,9 @@ def _check_share(files: list[RecordFile]) -> ShardResult:
         missing={source.id for source in cited if not citations_all_found(kb, source.id)},
         parents={unit.id: [p.unit for p in unit.parents] for unit in kb.units.values()},
         # The text the worker read, so a cycle is placed where it was found even if the file changes.
-        unit_texts={unit.id: (unit.path, batch.documents[unit.path].text) for unit in kb.units.values()
-                    if unit.parents},
+        unit_texts={
+            unit.id: (unit.path, batch.documents[unit.path].text) for unit in kb.units.values() if unit.parents
+        },
         records=sum(len(table) for table in batch.tables.values()),
         citations=kb.citation_count,
     )

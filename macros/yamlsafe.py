@@ -81,29 +81,67 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Check the bytes of a record file and decode them; (text, problems)."""
     problems: list[Problem] = []
     if len(raw) > MAX_FILE_BYTES:
-        return None, [Problem(path, 1, 1, "file-too-large",
-                              f"the file is {len(raw):,} bytes; a record may have at most {MAX_FILE_BYTES:,}",
-                              "split the record or shorten its quotes; archived texts go in .txt files")]
+        return None, [
+            Problem(
+                path,
+                1,
+                1,
+                "file-too-large",
+                f"the file is {len(raw):,} bytes; a record may have at most {MAX_FILE_BYTES:,}",
+                "split the record or shorten its quotes; archived texts go in .txt files",
+            )
+        ]
     if raw.startswith(b"\xef\xbb\xbf"):
-        problems.append(Problem(path, 1, 1, "bom", "the file starts with a UTF-8 byte-order mark",
-                                "save the file as UTF-8 without BOM (make fmt removes it)"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                "bom",
+                "the file starts with a UTF-8 byte-order mark",
+                "save the file as UTF-8 without BOM (make fmt removes it)",
+            )
+        )
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        return None, problems + [Problem(path, line, col, "encoding",
-                                         f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
-                                         "save the file as UTF-8")]
+        return None, problems + [
+            Problem(
+                path,
+                line,
+                col,
+                "encoding",
+                f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
+                "save the file as UTF-8",
+            )
+        ]
     if "\r" in text:
         index = text.index("\r")
         line = text.count("\n", 0, index) + 1
-        problems.append(Problem(path, line, index - (text.rfind("\n", 0, index) + 1) + 1, "line-ends",
-                                "the file has CR or CRLF line ends", "use LF line ends (make fmt converts them)"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                index - (text.rfind("\n", 0, index) + 1) + 1,
+                "line-ends",
+                "the file has CR or CRLF line ends",
+                "use LF line ends (make fmt converts them)",
+            )
+        )
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
-        problems.append(Problem(path, 1, 1, "empty-file", "the file holds no record",
-                                "fill it in, or start from `python -m scripts.kb new <kind> <name>`"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                "empty-file",
+                "the file holds no record",
+                "fill it in, or start from `python -m scripts.kb new <kind> <name>`",
+            )
+        )
         return None, problems
     return text, problems
 
@@ -128,8 +166,11 @@ def parse_events(text: str, path: str) -> tuple[Document, list[Problem]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(x) for x in (error.context, error.problem) if x)
-        hint = "YAML indents with spaces, never tabs" if "\t" in text and "tab" in message.lower() else \
-            "check the indentation and quoting on this line; quote text that contains ': ' or starts with a symbol"
+        hint = (
+            "YAML indents with spaces, never tabs"
+            if "\t" in text and "tab" in message.lower()
+            else "check the indentation and quoting on this line; quote text that contains ': ' or starts with a symbol"
+        )
         if error.context_mark and "end of stream" in str(error.problem) and "quoted" in str(error.context):
             # The end of the file is not where the mistake is: the unclosed quote is.
             mark = error.context_mark
@@ -140,27 +181,50 @@ def parse_events(text: str, path: str) -> tuple[Document, list[Problem]]:
     except yaml.reader.ReaderError as error:  # a control character, a lone surrogate...
         # Its position is a byte offset under libyaml: find the character itself instead.
         index = text.find(chr(error.character)) if isinstance(error.character, int) else -1
-        line, col = (text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1) \
-            if index >= 0 else (1, 1)
-        return doc, [Problem(path, line, col, "yaml-syntax",
-                             f"character U+{error.character:04X} is not allowed: {error.reason}"
-                             if isinstance(error.character, int) else str(error).splitlines()[0],
-                             "remove the control character (an invisible byte, often pasted along with text)")]
+        line, col = (
+            (text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1) if index >= 0 else (1, 1)
+        )
+        return doc, [
+            Problem(
+                path,
+                line,
+                col,
+                "yaml-syntax",
+                f"character U+{error.character:04X} is not allowed: {error.reason}"
+                if isinstance(error.character, int)
+                else str(error).splitlines()[0],
+                "remove the control character (an invisible byte, often pasted along with text)",
+            )
+        ]
     except yaml.YAMLError as error:
-        return doc, [Problem(path, 1, 1, "yaml-syntax", str(error).splitlines()[0],
-                             "check that the file is plain YAML text")]
+        return doc, [
+            Problem(path, 1, 1, "yaml-syntax", str(error).splitlines()[0], "check that the file is plain YAML text")
+        ]
     if not isinstance(doc.data, dict):
         found = type(doc.data).__name__ if doc.data is not None else "nothing"
         line, col = doc.where(())
-        return doc, [Problem(path, line, col, "not-a-mapping",
-                             f"the top of the file must be a mapping of fields, found {_type_name(found)}",
-                             "start the file with `id: <file name>` and the record's other fields")]
+        return doc, [
+            Problem(
+                path,
+                line,
+                col,
+                "not-a-mapping",
+                f"the top of the file must be a mapping of fields, found {_type_name(found)}",
+                "start the file with `id: <file name>` and the record's other fields",
+            )
+        ]
     return doc, []
 
 
 def _type_name(name: str) -> str:
-    return {"list": "a list", "str": "a text", "int": "a number", "float": "a number", "bool": "true/false",
-            "NoneType": "null"}.get(name, name)
+    return {
+        "list": "a list",
+        "str": "a text",
+        "int": "a number",
+        "float": "a number",
+        "bool": "true/false",
+        "NoneType": "null",
+    }.get(name, name)
 
 
 def _plain(value) -> str:
@@ -186,14 +250,27 @@ def _build(events: list, doc: Document):
             else:
                 if pending is None:  # this value is a key
                     if is_container or not isinstance(value, str):
-                        what = "a list or mapping" if is_container else "null" if value is None else \
-                            f"{_type_name(type(value).__name__)} ({_plain(value)})"
-                        raise _Reject("bad-key", f"a key must be a plain word, not {what}", mark,
-                                      "write keys as plain words such as `name:`; quote a key that looks like "
-                                      "a number, a date or true/false")
+                        what = (
+                            "a list or mapping"
+                            if is_container
+                            else "null"
+                            if value is None
+                            else f"{_type_name(type(value).__name__)} ({_plain(value)})"
+                        )
+                        raise _Reject(
+                            "bad-key",
+                            f"a key must be a plain word, not {what}",
+                            mark,
+                            "write keys as plain words such as `name:`; quote a key that looks like "
+                            "a number, a date or true/false",
+                        )
                     if value in container:
-                        raise _Reject("duplicate-key", f"the key '{value}' appears twice in this mapping", mark,
-                                      f"keep one '{value}:' (YAML would silently keep only the last one)")
+                        raise _Reject(
+                            "duplicate-key",
+                            f"the key '{value}' appears twice in this mapping",
+                            mark,
+                            f"keep one '{value}:' (YAML would silently keep only the last one)",
+                        )
                     stack[-1][2] = (value, mark)
                     return None
                 key, key_mark = pending
@@ -210,12 +287,20 @@ def _build(events: list, doc: Document):
         kind = type(event)  # the parser makes these exact classes; the most frequent are tested first
         if kind is scalar or kind is mapping or kind is sequence:
             if event.anchor is not None:
-                raise _Reject("yaml-anchor", f"anchor &{event.anchor} is not allowed", event.start_mark,
-                              "write values out in full; anchors and aliases are not used in records")
+                raise _Reject(
+                    "yaml-anchor",
+                    f"anchor &{event.anchor} is not allowed",
+                    event.start_mark,
+                    "write values out in full; anchors and aliases are not used in records",
+                )
             if event.tag not in (None, "!") and not (kind is scalar and event.implicit[0]):
                 shown = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-                raise _Reject("yaml-tag", f"the tag {shown} is not allowed", event.start_mark,
-                              "remove the tag; records hold plain text, numbers, lists and mappings")
+                raise _Reject(
+                    "yaml-tag",
+                    f"the tag {shown} is not allowed",
+                    event.start_mark,
+                    "remove the tag; records hold plain text, numbers, lists and mappings",
+                )
             if kind is scalar:
                 place(_scalar(event), event.start_mark, False)
             elif kind is mapping:
@@ -231,11 +316,19 @@ def _build(events: list, doc: Document):
         elif isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise _Reject("yaml-syntax", "the file holds more than one YAML document (---)", event.start_mark,
-                              "keep one record per file")
+                raise _Reject(
+                    "yaml-syntax",
+                    "the file holds more than one YAML document (---)",
+                    event.start_mark,
+                    "keep one record per file",
+                )
         elif isinstance(event, yaml.AliasEvent):
-            raise _Reject("yaml-anchor", f"alias *{event.anchor} is not allowed", event.start_mark,
-                          "write the value out in full instead of referring to an anchor")
+            raise _Reject(
+                "yaml-anchor",
+                f"alias *{event.anchor} is not allowed",
+                event.start_mark,
+                "write the value out in full instead of referring to an anchor",
+            )
     return root
 
 
@@ -255,8 +348,9 @@ def _scalar(event):
     if tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:str"):
         return event.value  # dates stay as written: 2026-06-08
     if tag == "tag:yaml.org,2002:merge":
-        raise _Reject("yaml-anchor", "merge keys (<<) are not allowed", event.start_mark,
-                      "write the fields out in full")
+        raise _Reject(
+            "yaml-anchor", "merge keys (<<) are not allowed", event.start_mark, "write the fields out in full"
+        )
     return _constructor.construct_object(yaml.ScalarNode(tag, event.value))
 
 
@@ -287,8 +381,15 @@ class _GiveUp(Exception):
 
 def _plain_value(value: str):
     """A plain scalar on one line, as the event path makes it; _GiveUp if this path does not read it."""
-    if (not value or value[0] in _PLAIN_FIRST_REJECTED or value[0] == " " or value[-1] == " "
-            or value[-1] == ":" or ": " in value or " #" in value):
+    if (
+        not value
+        or value[0] in _PLAIN_FIRST_REJECTED
+        or value[0] == " "
+        or value[-1] == " "
+        or value[-1] == ":"
+        or ": " in value
+        or " #" in value
+    ):
         raise _GiveUp
     if _PLAIN_TEXT_SHORTCUT and value[0] not in _TYPED_FIRST:
         return value
@@ -340,8 +441,15 @@ _LINE = _re.compile(r"^( *)(?:(- )?([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$|([^ \n].
 def _fast_parse(text: str, doc: Document, positions: bool = True) -> bool:
     """Read `text` into `doc` if it is in the records' part of YAML; False (doc untouched) if not.
     Without `positions`, the document keeps the text and finds positions when asked."""
-    if ("\t" in text or "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
-            or "\ufeff" in text or _NOT_PRINTABLE.search(text)):
+    if (
+        "\t" in text
+        or "\r" in text
+        or "\x85" in text
+        or "\u2028" in text
+        or "\u2029" in text
+        or "\ufeff" in text
+        or _NOT_PRINTABLE.search(text)
+    ):
         return False  # tabs, other line breaks, a byte-order mark, control characters: for libyaml to judge
     # Each line as (line number, indent, dash, key, rest, raw); the number only when positions are wanted.
     if positions:
@@ -352,8 +460,10 @@ def _fast_parse(text: str, doc: Document, positions: bool = True) -> bool:
             indent, dash, key, rest, raw = match.groups()
             lines.append((number, len(indent), dash, key, rest, raw))
     else:
-        lines = [(0, len(indent), dash, key, rest, raw) for indent, dash, key, rest, raw in
-                 (match.groups() for match in _LINE.finditer(text))]
+        lines = [
+            (0, len(indent), dash, key, rest, raw)
+            for indent, dash, key, rest, raw in (match.groups() for match in _LINE.finditer(text))
+        ]
     start = 0
     while start < len(lines) and lines[start][5] is not None and lines[start][5][0] == "#":
         start += 1  # comments before the first field
@@ -395,6 +505,7 @@ def _is_text_key(key: str) -> bool:
 # In the two functions below, `positions` and `key_positions` are None (and `path` is None) when
 # positions are not wanted: the fast path then builds no path tuples at all.
 
+
 def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
     """The block mapping whose keys are at `indent`, from lines[index]; `first` is (key, rest) when
     its first key follows '- ' on a list's line. Returns (mapping, index of the next line)."""
@@ -431,8 +542,9 @@ def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
                 if _is_item(following):
                     mapping[key], index = _fast_sequence(lines, index, following[1], child, positions, key_positions)
                 else:
-                    mapping[key], index = _fast_mapping(lines, index, following[1], child, positions, key_positions,
-                                                        None)
+                    mapping[key], index = _fast_mapping(
+                        lines, index, following[1], child, positions, key_positions, None
+                    )
             elif following[1] == indent and _is_item(following):
                 mapping[key], index = _fast_sequence(lines, index, indent, child, positions, key_positions)
             else:

@@ -98,8 +98,17 @@ def child_build(config_file: Path, site_dir: Path, capture: Path | None) -> None
             target.parent.mkdir(parents=True, exist_ok=True)
             head = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" if meta else ""
             target.write_text(head + markdown, encoding="utf-8")
-    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "children_cpu_seconds": children_cpu_seconds,
-                      "pages": len(pages), "capture_seconds": time.perf_counter() - capture_started}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu_seconds": cpu_seconds,
+                "children_cpu_seconds": children_cpu_seconds,
+                "pages": len(pages),
+                "capture_seconds": time.perf_counter() - capture_started,
+            }
+        )
+    )
 
 
 def _cpu(who: int = resource.RUSAGE_SELF) -> float:
@@ -125,12 +134,29 @@ def floor_config(project_config: Path, floor_dir: Path) -> Path:
     if theme.get("custom_dir"):
         shutil.copytree(project_config.parent / theme["custom_dir"], floor_dir / "overrides")
         theme["custom_dir"] = "overrides"
-    config = {key: project[key] for key in ("site_name", "site_description", "copyright", "use_directory_urls",
-                                            "theme", "extra_css", "extra_javascript", "markdown_extensions",
-                                            "validation", "nav") if key in project}
-    config.update(theme=theme, docs_dir="docs", plugins=["search"],
-                  extra={k: v for k, v in project.get("extra", {}).items() if k != "kb_data"},
-                  not_in_nav="\n".join(f"/{folder}/" for folder in FOLDERS))
+    config = {
+        key: project[key]
+        for key in (
+            "site_name",
+            "site_description",
+            "copyright",
+            "use_directory_urls",
+            "theme",
+            "extra_css",
+            "extra_javascript",
+            "markdown_extensions",
+            "validation",
+            "nav",
+        )
+        if key in project
+    }
+    config.update(
+        theme=theme,
+        docs_dir="docs",
+        plugins=["search"],
+        extra={k: v for k, v in project.get("extra", {}).items() if k != "kb_data"},
+        not_in_nav="\n".join(f"/{folder}/" for folder in FOLDERS),
+    )
     path = floor_dir / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -203,29 +229,36 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
     progress(f"1/5 generating a synthetic knowledge base of {entities} entities (seed {seed})")
     started = time.perf_counter()
     counts = generate(entities, data, seed)
-    progress(f"    {counts['sources']} sources, {counts['people']} people, {counts['units']} units, "
-             f"{counts['events']} events, {counts['discrepancies']} discrepancies, {counts['citations']} citations "
-             f"({time.perf_counter() - started:.1f} s)")
+    progress(
+        f"    {counts['sources']} sources, {counts['people']} people, {counts['units']} units, "
+        f"{counts['events']} events, {counts['discrepancies']} discrepancies, {counts['citations']} citations "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
 
     progress("2/5 validating it (python -m scripts.kb validate)")
-    validate_s, out = run_timed([sys.executable, "-m", "scripts.kb", "--data", str(data), "validate"], env,
-                                "validation")
+    validate_s, out = run_timed(
+        [sys.executable, "-m", "scripts.kb", "--data", str(data), "validate"], env, "validation"
+    )
     progress(f"    {out.strip().splitlines()[-1]} in {validate_s:.2f} s")
 
     progress("3/5 building it through the project (mkdocs build, mkdocs.yml, hooks and macros)")
     capture = floor_dir / "docs"
     project = child(ROOT / "mkdocs.yml", site, capture, env, "the project's build")
     pages = project["pages"]
-    progress(f"    {pages} pages in {project['seconds']:.2f} s ({pages / project['seconds']:.0f} pages/s; "
-             f"{project['cpu_seconds']:.2f} s of CPU in the build's process, "
-             f"{project['children_cpu_seconds']:.2f} s in its second process)")
+    progress(
+        f"    {pages} pages in {project['seconds']:.2f} s ({pages / project['seconds']:.0f} pages/s; "
+        f"{project['cpu_seconds']:.2f} s of CPU in the build's process, "
+        f"{project['children_cpu_seconds']:.2f} s in its second process)"
+    )
 
     progress("4/5 building the same pages with plain MkDocs + Material (the floor)")
     copy_static_docs(ROOT / "docs", capture)
     floor_file = floor_config(ROOT / "mkdocs.yml", floor_dir)
     floor = child(floor_file, floor_dir / "site", None, env, "the floor build")
-    progress(f"    {floor['pages']} pages in {floor['seconds']:.2f} s ({pages / floor['seconds']:.0f} pages/s; "
-             f"{floor['cpu_seconds']:.2f} s of CPU)")
+    progress(
+        f"    {floor['pages']} pages in {floor['seconds']:.2f} s ({pages / floor['seconds']:.0f} pages/s; "
+        f"{floor['cpu_seconds']:.2f} s of CPU)"
+    )
     if floor["pages"] != pages:
         raise SystemExit(f"bench: the floor built {floor['pages']} pages, the project {pages}")
     projects, floors = [project], [floor]
@@ -233,8 +266,10 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
         # Alternately, so that whatever else the machine does weighs on both alike.
         projects.append(child(ROOT / "mkdocs.yml", site, None, env, "the project's build"))
         floors.append(child(floor_file, floor_dir / "site", None, env, "the floor build"))
-        progress(f"    run {run} of {repeat}: the project {projects[-1]['seconds']:.2f} s, "
-                 f"the floor {floors[-1]['seconds']:.2f} s")
+        progress(
+            f"    run {run} of {repeat}: the project {projects[-1]['seconds']:.2f} s, "
+            f"the floor {floors[-1]['seconds']:.2f} s"
+        )
     # The machine's speed drifts (other load, heat) by several percent over a few minutes, more than
     # the difference measured: each project build is compared with the floor build right after it,
     # and the pair with the median ratio is the one reported (the fastest of each could come from
@@ -247,11 +282,17 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
     build_cpu_total = build_cpu + project_run["children_cpu_seconds"]
     floor_cpu_total = floor_cpu + floor_run["children_cpu_seconds"]
     pair_ratios = [project_run_["seconds"] / floor_run_["seconds"] for project_run_, floor_run_ in pairs]
-    progress(f"    ratio {build_s / floor_s:.2f}"
-             + (f", the pair with the median ratio of {repeat} pairs (they ranged from {pair_ratios[0]:.2f} to "
-                f"{pair_ratios[-1]:.2f})" if repeat > 1 else "")
-             + f"; of CPU time, all processes: {build_cpu_total / floor_cpu_total:.2f}, the build's process alone: "
-               f"{build_cpu / floor_cpu:.2f}")
+    progress(
+        f"    ratio {build_s / floor_s:.2f}"
+        + (
+            f", the pair with the median ratio of {repeat} pairs (they ranged from {pair_ratios[0]:.2f} to "
+            f"{pair_ratios[-1]:.2f})"
+            if repeat > 1
+            else ""
+        )
+        + f"; of CPU time, all processes: {build_cpu_total / floor_cpu_total:.2f}, the build's process alone: "
+        f"{build_cpu / floor_cpu:.2f}"
+    )
 
     linkcheck_s = None
     if skip_linkcheck:
@@ -264,22 +305,35 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
     biggest, biggest_page = largest_page(site)
     search_index = site / "search" / "search_index.json"
     result = {
-        "entities": entities, "pages": pages, "build_s": round(build_s, 2), "floor_s": round(floor_s, 2),
-        "ratio": round(build_s / floor_s, 2), "validate_s": round(validate_s, 2),
+        "entities": entities,
+        "pages": pages,
+        "build_s": round(build_s, 2),
+        "floor_s": round(floor_s, 2),
+        "ratio": round(build_s / floor_s, 2),
+        "validate_s": round(validate_s, 2),
         "linkcheck_s": round(linkcheck_s, 1) if linkcheck_s is not None else None,
-        "site_mb": round(size_mb(site), 1), "search_index_mb": round(search_index.stat().st_size / 1e6, 2),
-        "build_cpu_s": round(build_cpu, 2), "floor_cpu_s": round(floor_cpu, 2),
-        "build_cpu_total_s": round(build_cpu_total, 2), "floor_cpu_total_s": round(floor_cpu_total, 2),
+        "site_mb": round(size_mb(site), 1),
+        "search_index_mb": round(search_index.stat().st_size / 1e6, 2),
+        "build_cpu_s": round(build_cpu, 2),
+        "floor_cpu_s": round(floor_cpu, 2),
+        "build_cpu_total_s": round(build_cpu_total, 2),
+        "floor_cpu_total_s": round(floor_cpu_total, 2),
         "cpu_ratio": round(build_cpu_total / floor_cpu_total, 2),
-        "pair_ratios": [round(r, 3) for r in pair_ratios], "runs": repeat,
+        "pair_ratios": [round(r, 3) for r in pair_ratios],
+        "runs": repeat,
         "build_runs_s": [round(r["seconds"], 2) for r in projects],
         "floor_runs_s": [round(r["seconds"], 2) for r in floors],
-        "citations": counts["citations"], "sources": counts["sources"], "seed": seed,
-        "largest_entity_page_kb": round(biggest / 1024, 1), "largest_entity_page": biggest_page,
+        "citations": counts["citations"],
+        "sources": counts["sources"],
+        "seed": seed,
+        "largest_entity_page_kb": round(biggest / 1024, 1),
+        "largest_entity_page": biggest_page,
         "cpus": os.cpu_count(),
     }
-    progress(f"    largest entity page {result['largest_entity_page_kb']} KB ({biggest_page}); search index "
-             f"{search_index.stat().st_size / entities:.0f} bytes per entity")
+    progress(
+        f"    largest entity page {result['largest_entity_page_kb']} KB ({biggest_page}); search index "
+        f"{search_index.stat().st_size / entities:.0f} bytes per entity"
+    )
     return result
 
 
@@ -298,29 +352,41 @@ def validate_only(entities: int, seed: int, work: Path, repeat: int = 1) -> dict
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     times = []
     for run in range(1, repeat + 1):
-        seconds, out = run_timed([sys.executable, "-m", "scripts.kb", "--data", str(data), "validate"], env,
-                                 "validation")
+        seconds, out = run_timed(
+            [sys.executable, "-m", "scripts.kb", "--data", str(data), "validate"], env, "validation"
+        )
         times.append(seconds)
         progress(f"    run {run} of {repeat}: {out.strip().splitlines()[-1]} in {seconds:.2f} s")
     from macros.validate_shards import default_workers
 
     median = sorted(times)[len(times) // 2]
-    return {"entities": entities, "citations": counts["citations"], "validate_s": round(median, 2),
-            "validate_runs_s": [round(s, 2) for s in times], "runs": repeat, "workers": default_workers(),
-            "cpus": os.cpu_count(), "seed": seed}
+    return {
+        "entities": entities,
+        "citations": counts["citations"],
+        "validate_s": round(median, 2),
+        "validate_runs_s": [round(s, 2) for s in times],
+        "runs": repeat,
+        "workers": default_workers(),
+        "cpus": os.cpu_count(),
+        "seed": seed,
+    }
 
 
 def validate_line(result: dict) -> str:
-    return (f"bench-validate: entities={result['entities']} citations={result['citations']} "
-            f"validate_s={result['validate_s']:.2f}")
+    return (
+        f"bench-validate: entities={result['entities']} citations={result['citations']} "
+        f"validate_s={result['validate_s']:.2f}"
+    )
 
 
 def line(result: dict) -> str:
     linkcheck = "skipped" if result["linkcheck_s"] is None else f"{result['linkcheck_s']:.1f}"
-    return (f"bench: entities={result['entities']} pages={result['pages']} build_s={result['build_s']:.2f} "
-            f"floor_s={result['floor_s']:.2f} ratio={result['ratio']:.2f} validate_s={result['validate_s']:.2f} "
-            f"linkcheck_s={linkcheck} site_mb={result['site_mb']:.1f} "
-            f"search_index_mb={result['search_index_mb']:.2f}")
+    return (
+        f"bench: entities={result['entities']} pages={result['pages']} build_s={result['build_s']:.2f} "
+        f"floor_s={result['floor_s']:.2f} ratio={result['ratio']:.2f} validate_s={result['validate_s']:.2f} "
+        f"linkcheck_s={linkcheck} site_mb={result['site_mb']:.1f} "
+        f"search_index_mb={result['search_index_mb']:.2f}"
+    )
 
 
 def _read_results(results_file: Path) -> dict:
@@ -335,8 +401,9 @@ def _write_results(results_file: Path, results: dict) -> None:
 def save(results_file: Path, result: dict) -> None:
     """Add (or replace) the result for this N in the results file, kept sorted by N."""
     results = _read_results(results_file)
-    results["runs"] = sorted([r for r in results["runs"] if r["entities"] != result["entities"]] + [result],
-                             key=lambda r: r["entities"])
+    results["runs"] = sorted(
+        [r for r in results["runs"] if r["entities"] != result["entities"]] + [result], key=lambda r: r["entities"]
+    )
     _write_results(results_file, results)
 
 
@@ -368,37 +435,49 @@ def plot(results_file: Path) -> str:
     def y(s: float) -> float:
         return height - bottom - (height - top - bottom) * s / top_s
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-           f'height="{height}" role="img" aria-label="Build time against the number of entities, for the project '
-           f'and for plain MkDocs + Material" font-family="system-ui, sans-serif" font-size="12">',
-           '<rect width="100%" height="100%" fill="#fff"/>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="Build time against the number of entities, for the project '
+        f'and for plain MkDocs + Material" font-family="system-ui, sans-serif" font-size="12">',
+        '<rect width="100%" height="100%" fill="#fff"/>',
+    ]
     for i in range(int(top_s / step_s) + 1):
         value = i * step_s
-        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-                   'stroke="#e0e0e0"/>')
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#e0e0e0"/>')
         out.append(f'<text x="{left - 8}" y="{y(value) + 4:.1f}" text-anchor="end" fill="#333">{value:g}</text>')
     for i in range(int(top_n / step_n) + 1):
         value = i * step_n
-        out.append(f'<text x="{x(value):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
-                   f'fill="#333">{int(value):,}</text>')
+        out.append(
+            f'<text x="{x(value):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
+            f'fill="#333">{int(value):,}</text>'
+        )
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(0)}" y2="{y(0)}" stroke="#333"/>')
     out.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{y(0)}" stroke="#333"/>')
-    out.append(f'<text x="{(left + width - right) / 2}" y="{height - 18}" text-anchor="middle" fill="#333">'
-               "entities (people, units, events)</text>")
-    out.append(f'<text x="18" y="{(top + height - bottom) / 2}" text-anchor="middle" fill="#333" '
-               f'transform="rotate(-90 18 {(top + height - bottom) / 2})">build time (s)</text>')
-    series = (("build_s", "#e64a19", "the project (mkdocs build with its hooks and macros)", ""),
-              ("floor_s", "#1565c0", "the floor: the same pages with plain MkDocs + Material",
-               ' stroke-dasharray="6 4"'))
+    out.append(
+        f'<text x="{(left + width - right) / 2}" y="{height - 18}" text-anchor="middle" fill="#333">'
+        "entities (people, units, events)</text>"
+    )
+    out.append(
+        f'<text x="18" y="{(top + height - bottom) / 2}" text-anchor="middle" fill="#333" '
+        f'transform="rotate(-90 18 {(top + height - bottom) / 2})">build time (s)</text>'
+    )
+    series = (
+        ("build_s", "#e64a19", "the project (mkdocs build with its hooks and macros)", ""),
+        ("floor_s", "#1565c0", "the floor: the same pages with plain MkDocs + Material", ' stroke-dasharray="6 4"'),
+    )
     for number, (key, colour, label, dash) in enumerate(series):
         points = " ".join(f"{x(r['entities']):.1f},{y(r[key]):.1f}" for r in runs)
         out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         for r in runs:
-            out.append(f'<circle cx="{x(r["entities"]):.1f}" cy="{y(r[key]):.1f}" r="3.5" fill="{colour}">'
-                       f'<title>{label}: {r["entities"]:,} entities, {r[key]:.1f} s</title></circle>')
+            out.append(
+                f'<circle cx="{x(r["entities"]):.1f}" cy="{y(r[key]):.1f}" r="3.5" fill="{colour}">'
+                f"<title>{label}: {r['entities']:,} entities, {r[key]:.1f} s</title></circle>"
+            )
         legend_y = top + 14 + 20 * number
-        out.append(f'<line x1="{left + 16}" x2="{left + 46}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
-                   f'stroke="{colour}" stroke-width="2"{dash}/>')
+        out.append(
+            f'<line x1="{left + 16}" x2="{left + 46}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
+            f'stroke="{colour}" stroke-width="2"{dash}/>'
+        )
         out.append(f'<text x="{left + 54}" y="{legend_y}" fill="#333">{label}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -425,15 +504,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic knowledge base (default 1)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench-output", help="work folder (default bench-output)")
     parser.add_argument("--skip-linkcheck", action="store_true", help="do not time the link check")
-    parser.add_argument("--repeat", type=int, default=1, metavar="K",
-                        help="build the project and the floor K times each, alternately; "
-                             "report the pair with the median ratio")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="K",
+        help="build the project and the floor K times each, alternately; report the pair with the median ratio",
+    )
     parser.add_argument("--results", type=Path, help="add this run's figures to a JSON results file")
     parser.add_argument("--plot", type=Path, metavar="RESULTS", help="draw an SVG from a results file, then exit")
     parser.add_argument("--svg", type=Path, help="where --plot writes the SVG (default: stdout)")
     parser.add_argument("--table", type=Path, metavar="RESULTS", help="print a results file as a Markdown table")
-    parser.add_argument("--validate-only", action="store_true",
-                        help="generate and validate only; print 'bench-validate: entities=N citations=C validate_s=V'")
+    parser.add_argument(
+        "--validate-only",
+        action="store_true",
+        help="generate and validate only; print 'bench-validate: entities=N citations=C validate_s=V'",
+    )
     parser.add_argument("--child-build", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 

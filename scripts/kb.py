@@ -31,44 +31,72 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG, formatter_class=_formatter,
+        prog=PROG,
+        formatter_class=_formatter,
         description="Validate, create, format and summarize the knowledge base's YAML records.",
     )
     parser.add_argument("--data", type=Path, default=Path("data"), help="the data folder (default: data)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = commands.add_parser("validate", formatter_class=_formatter, help="check every record, reference, date and quote",
-                                description="Check every record: YAML, schema, ids, references, dates, quotes and "
-                                            "source coverage. Prints every problem as path:line:col: error[code]: "
-                                            "message with a hint, then a summary; exits 1 on any problem.")
-    check.add_argument("--format", choices=("text", "github"), default=None,
-                       help="github prints ::error annotations (the default under GitHub Actions)")
+    check = commands.add_parser(
+        "validate",
+        formatter_class=_formatter,
+        help="check every record, reference, date and quote",
+        description="Check every record: YAML, schema, ids, references, dates, quotes and "
+        "source coverage. Prints every problem as path:line:col: error[code]: "
+        "message with a hint, then a summary; exits 1 on any problem.",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default=None,
+        help="github prints ::error annotations (the default under GitHub Actions)",
+    )
 
-    new = commands.add_parser("new", formatter_class=_formatter, help="write a new record from an annotated template",
-                              description="Write data/<folder>/<id>.yml from an annotated template with the schema "
-                                          "modeline; the id is made from the name.")
+    new = commands.add_parser(
+        "new",
+        formatter_class=_formatter,
+        help="write a new record from an annotated template",
+        description="Write data/<folder>/<id>.yml from an annotated template with the schema "
+        "modeline; the id is made from the name.",
+    )
     new.add_argument("kind", choices=sorted(FOLDERS), help="the kind of record")
     new.add_argument("name", help="the person's or unit's name, the event's title, the source's headline...")
     new.add_argument("--id", help="use this id instead of one made from the name")
 
-    fmt = commands.add_parser("fmt", formatter_class=_formatter, help="rewrite records in canonical form",
-                              description="Rewrite every record in canonical form (key order of the schema, block "
-                                          "style, LF, UTF-8). With --check, change nothing: print the diff and "
-                                          "exit 1 if any file is not canonical.")
+    fmt = commands.add_parser(
+        "fmt",
+        formatter_class=_formatter,
+        help="rewrite records in canonical form",
+        description="Rewrite every record in canonical form (key order of the schema, block "
+        "style, LF, UTF-8). With --check, change nothing: print the diff and "
+        "exit 1 if any file is not canonical.",
+    )
     fmt.add_argument("--check", action="store_true", help="print the diff only; exit 1 if anything would change")
     fmt.add_argument("paths", nargs="*", type=Path, help="files to format (default: every record)")
 
-    export = commands.add_parser("export", formatter_class=_formatter, help="write the data exports to a folder",
-                                 description="Validate, then write the exports the site publishes (JSON and its "
-                                             "schema, CSV, JSON-LD, Popolo, Atom) into a folder, at the same "
-                                             "relative paths. Nothing is written if the data has problems.")
+    export = commands.add_parser(
+        "export",
+        formatter_class=_formatter,
+        help="write the data exports to a folder",
+        description="Validate, then write the exports the site publishes (JSON and its "
+        "schema, CSV, JSON-LD, Popolo, Atom) into a folder, at the same "
+        "relative paths. Nothing is written if the data has problems.",
+    )
     export.add_argument("--out", type=Path, default=Path("exports"), help="the folder to write (default: exports)")
-    export.add_argument("--base-url", default=None,
-                        help="the site's address, ending in / (default: $SITE_URL, else the local preview address)")
+    export.add_argument(
+        "--base-url",
+        default=None,
+        help="the site's address, ending in / (default: $SITE_URL, else the local preview address)",
+    )
 
-    commands.add_parser("stats", formatter_class=_formatter, help="count records, claims, citations and coverage",
-                        description="Print counts of records by kind, claims by kind, citations, and per source the "
-                                    "sentences used by claims, marked as carrying no claim, and unaccounted.")
+    commands.add_parser(
+        "stats",
+        formatter_class=_formatter,
+        help="count records, claims, citations and coverage",
+        description="Print counts of records by kind, claims by kind, citations, and per source the "
+        "sentences used by claims, marked as carrying no claim, and unaccounted.",
+    )
     return parser
 
 
@@ -83,8 +111,9 @@ def help_text(command: str | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"validate": cmd_validate, "new": cmd_new, "fmt": cmd_fmt, "stats": cmd_stats,
-               "export": cmd_export}[args.command]
+    handler = {"validate": cmd_validate, "new": cmd_new, "fmt": cmd_fmt, "stats": cmd_stats, "export": cmd_export}[
+        args.command
+    ]
     try:
         return handler(args)
     except BrokenPipeError:  # e.g. piped into head
@@ -135,9 +164,14 @@ def cmd_fmt(args) -> int:
             continue
         changed += 1
         if args.check:
-            sys.stdout.writelines(difflib.unified_diff(
-                original.splitlines(keepends=True), formatted.splitlines(keepends=True),
-                f"a/{path.as_posix()}", f"b/{path.as_posix()}"))
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    original.splitlines(keepends=True),
+                    formatted.splitlines(keepends=True),
+                    f"a/{path.as_posix()}",
+                    f"b/{path.as_posix()}",
+                )
+            )
         else:
             path.write_text(formatted, encoding="utf-8", newline="\n")
             print(f"formatted {path.as_posix()}")
@@ -174,8 +208,13 @@ def cmd_stats(args) -> int:
     report = validate(args.data, Path.cwd())
     kb = report.kb
     print("records:")
-    for kind, table in (("sources", kb.sources), ("people", kb.people), ("units", kb.units), ("events", kb.events),
-                        ("discrepancies", kb.discrepancies)):
+    for kind, table in (
+        ("sources", kb.sources),
+        ("people", kb.people),
+        ("units", kb.units),
+        ("events", kb.events),
+        ("discrepancies", kb.discrepancies),
+    ):
         print(f"  {kind:<14} {len(table)}")
     print("claims:")
     for kind in ("reported", "attributed", "analysis"):
@@ -183,8 +222,10 @@ def cmd_stats(args) -> int:
     print(f"citations:       {kb.citation_count}")
     print("coverage (sentences used / no claim / unaccounted / total):")
     for source_id, result in report.coverage.items():
-        print(f"  {source_id}: {result.used} / {result.no_claim} / {result.unaccounted} / {result.total}"
-              f" ({result.percent:.0f}%)")
+        print(
+            f"  {source_id}: {result.used} / {result.no_claim} / {result.unaccounted} / {result.total}"
+            f" ({result.percent:.0f}%)"
+        )
     print(report.summary())
     return 1 if report.problems else 0
 

@@ -120,8 +120,7 @@ def start_pages(pages: Sequence[str], jobs: int) -> dict[str, bytes]:
         # The start pages are one level down (START_DIR/): "../" is the root.
         hrefs = ["../" if p == "./" else "../" + urllib.parse.quote(p) for p in share]
         items = "\n".join(
-            f'<li><a href="{html.escape(href)}">{html.escape(p)}</a></li>'
-            for href, p in zip(hrefs, share, strict=True)
+            f'<li><a href="{html.escape(href)}">{html.escape(p)}</a></li>' for href, p in zip(hrefs, share, strict=True)
         )
         result[f"{START_DIR}/start-{n}-of-{jobs}.html"] = (
             '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -402,9 +401,7 @@ def check(
     if not site.is_dir():
         raise LinkcheckError(f"no site directory {site_label}/: build the site first (make build)")
     if not (site / "index.html").is_file():
-        raise LinkcheckError(
-            f"no {site_label}/index.html: is {site_label}/ a built site? (make build)"
-        )
+        raise LinkcheckError(f"no {site_label}/index.html: is {site_label}/ a built site? (make build)")
     pages = site_pages(site)
     # External hosts are asked once (one process); local checking is
     # CPU-bound: one process per core, each single-threaded.
@@ -425,9 +422,7 @@ def check(
         with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
             runs = list(
                 pool.map(
-                    lambda start: run_linkchecker(
-                        root_url + start, external=external, threads=threads
-                    ),
+                    lambda start: run_linkchecker(root_url + start, external=external, threads=threads),
                     starts,
                 )
             )
@@ -443,9 +438,7 @@ def check(
                 f"{stderr.strip()}\n--- its stdout ---\n{stdout.strip()[:4000]}"
             )
         if code == 1 and not any(r.failed for r in rows):
-            raise LinkcheckError(
-                f"LinkChecker exited 1 with no failed URL in its report.\n{stderr.strip()}"
-            )
+            raise LinkcheckError(f"LinkChecker exited 1 with no failed URL in its report.\n{stderr.strip()}")
         results += rows
     failed = sorted(
         {r for r in results if r.failed},
@@ -485,14 +478,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="check external links too (needs the network; the scheduled workflow uses it)",
     )
-    parser.add_argument(
-        "--jobs", type=int, help="LinkChecker processes (default: one per core, at most 8)"
-    )
+    parser.add_argument("--jobs", type=int, help="LinkChecker processes (default: one per core, at most 8)")
     parser.add_argument(
         "--threads",
         type=int,
-        help="threads per LinkChecker process (default: 0, i.e. none, for a local check; "
-        "the config's for --external)",
+        help="threads per LinkChecker process (default: 0, i.e. none, for a local check; the config's for --external)",
     )
     parser.add_argument(
         "--format",

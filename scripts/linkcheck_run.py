@@ -49,6 +49,7 @@ def missing_patch_points() -> list[str]:
         missing.append("linkcheck.htmlutil.linkparse.LinkFinder and AnchorTags")
     return missing
 
+
 _anchors: dict[str, list] = {}
 _lock = threading.Lock()
 
@@ -98,8 +99,11 @@ def _parse_html_and_remember_anchors(url_data) -> None:
 
 _missing = missing_patch_points()
 if _missing:
-    raise SystemExit(f"scripts/linkcheck_run.py was written for LinkChecker {WRITTEN_FOR}; LinkChecker {Version} has no "
-                     + "; no ".join(_missing) + ". Update the patches (see the module's docstring) and WRITTEN_FOR.")
+    raise SystemExit(
+        f"scripts/linkcheck_run.py was written for LinkChecker {WRITTEN_FOR}; LinkChecker {Version} has no "
+        + "; no ".join(_missing)
+        + ". Update the patches (see the module's docstring) and WRITTEN_FOR."
+    )
 anchorcheck.AnchorCheck.check = _check
 linkcheck.parser.parse_html = _parse_html_and_remember_anchors
 

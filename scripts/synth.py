@@ -43,51 +43,331 @@ from macros.quotes import normalize_with_offsets, split_sentences
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
 MODELINE = "# yaml-language-server: $schema=../schemas/{kind}.schema.json\n"
 
-GIVEN_SYLLABLES = ("an", "bo", "chen", "da", "fang", "gang", "hai", "hong", "hua", "jia", "jian", "jie", "jun",
-                   "kai", "lan", "lei", "li", "lin", "ling", "long", "mei", "min", "ming", "na", "ning", "peng",
-                   "qi", "qiang", "rong", "rui", "shan", "tao", "ting", "wei", "wen", "xin", "xiu", "yan", "yang",
-                   "yi", "ying", "yong", "yu", "yun", "zhen", "zhi")
-FAMILY_NAMES = ("Zhang", "Wang", "Li", "Zhao", "Chen", "Yang", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu", "Zhu",
-                "Gao", "Lin", "He", "Guo", "Ma", "Luo", "Liang", "Song", "Zheng", "Xie", "Han", "Tang", "Feng",
-                "Yu", "Dong", "Xiao", "Cheng", "Cao", "Yuan", "Deng", "Fu", "Shen", "Zeng", "Peng", "Lu", "Su",
-                "Jiang", "Cai", "Jia", "Ding", "Wei", "Xue", "Ye", "Yan", "Pan", "Du", "Dai", "Xia", "Zhong",
-                "Tian", "Ren", "Fan", "Fang", "Shi", "Yao", "Tan", "Liao", "Zou", "Xiong", "Jin", "Hao", "Kong",
-                "Bai", "Cui", "Kang", "Mao", "Qiu", "Qin", "Gu", "Hou", "Shao", "Meng", "Long", "Wan", "Duan",
-                "Lei", "Qian", "Tang", "Yin", "Yi", "Chang", "Wen", "Niu", "Hong", "Fu", "Mo", "Lai", "Gong")
-COMPANIES = ("Orion", "Meridian", "Aurora", "Cobalt", "Summit", "Harbor", "Lumen", "Vertex", "Zenith", "Nimbus",
-             "Atlas", "Beacon", "Cascade", "Delta", "Ember", "Falcon", "Granite", "Horizon", "Iris", "Juniper")
-PLACES = ("Hangzhou", "Beijing", "Shanghai", "Shenzhen", "Singapore", "Seattle", "Chengdu", "Wuhan", "Nanjing",
-          "Xian", "Suzhou", "Guangzhou", "Tianjin", "Hefei", "Dalian", "Xiamen", "Qingdao", "Kunming",
-          "Harbin", "Changsha", "Paris", "London", "Tokyo", "Seoul", "Dubai", "Sydney", "Toronto", "Berlin",
-          "Zurich", "Munich")
-AREAS = ("Cloud", "Intelligence", "Model", "Data", "Token", "Foundation", "Search", "Commerce", "Vision", "Speech",
-         "Robotics", "Agent", "Compute", "Language", "Reasoning", "Security", "Maps", "Health", "Finance", "Media")
-FUNCTIONS = ("Research", "Platform", "Applications", "Infrastructure", "Systems", "Services", "Products",
-             "Engineering", "Training", "Evaluation")
-UNIT_TYPES = (("Division", "division"), ("Lab", "laboratory"), ("Laboratory", "laboratory"),
-              ("Institute", "institute"), ("Platform", "platform"), ("Team", "team"), ("Task Force", "task-force"),
-              ("Business Group", "business-group"), ("Business", "business"))
-KIND_WORDS = {"division": "division", "laboratory": "laboratory", "institute": "research institute",
-              "platform": "platform", "team": "team", "task-force": "task force", "business-group": "business group",
-              "business": "business", "company": "company"}
-ROLES = ("Head", "Vice President", "Chief Technology Officer", "General Manager", "Chief Scientist",
-         "Director of Research", "Technical Lead", "Product Lead", "Head of Engineering", "Senior Research Scientist",
-         "Chief Operating Officer", "President", "Head of Strategy", "Principal Engineer")
-TOPICS = ("large language models", "post-training methods", "model evaluation", "speech recognition",
-          "recommendation systems", "AI agents", "inference efficiency", "multimodal models", "data centers",
-          "chip design", "developer tools", "model safety", "search ranking", "autonomous driving",
-          "machine translation", "code generation", "enterprise software", "cloud pricing", "open-source models",
-          "token economics")
-GOALS = ("speed up product launches", "cut duplicated work", "bring research closer to customers",
-         "reduce the cost of training", "simplify reporting lines", "focus resources on fewer projects",
-         "strengthen collaboration between teams", "shorten the path from research to product")
-FIRMS = ("Morrow Research", "Keystone Analytics", "Bright Harbor Securities", "Northwind Capital", "Pillar Insights",
-         "Tidewater Partners", "Lantern Advisory", "Copperleaf Research")
-PUBLISHERS = ("Tech Daily Report", "The Business Ledger", "Global Markets Wire", "Asia Tech Review",
-              "Silicon Courier", None)
+GIVEN_SYLLABLES = (
+    "an",
+    "bo",
+    "chen",
+    "da",
+    "fang",
+    "gang",
+    "hai",
+    "hong",
+    "hua",
+    "jia",
+    "jian",
+    "jie",
+    "jun",
+    "kai",
+    "lan",
+    "lei",
+    "li",
+    "lin",
+    "ling",
+    "long",
+    "mei",
+    "min",
+    "ming",
+    "na",
+    "ning",
+    "peng",
+    "qi",
+    "qiang",
+    "rong",
+    "rui",
+    "shan",
+    "tao",
+    "ting",
+    "wei",
+    "wen",
+    "xin",
+    "xiu",
+    "yan",
+    "yang",
+    "yi",
+    "ying",
+    "yong",
+    "yu",
+    "yun",
+    "zhen",
+    "zhi",
+)
+FAMILY_NAMES = (
+    "Zhang",
+    "Wang",
+    "Li",
+    "Zhao",
+    "Chen",
+    "Yang",
+    "Huang",
+    "Zhou",
+    "Wu",
+    "Xu",
+    "Sun",
+    "Hu",
+    "Zhu",
+    "Gao",
+    "Lin",
+    "He",
+    "Guo",
+    "Ma",
+    "Luo",
+    "Liang",
+    "Song",
+    "Zheng",
+    "Xie",
+    "Han",
+    "Tang",
+    "Feng",
+    "Yu",
+    "Dong",
+    "Xiao",
+    "Cheng",
+    "Cao",
+    "Yuan",
+    "Deng",
+    "Fu",
+    "Shen",
+    "Zeng",
+    "Peng",
+    "Lu",
+    "Su",
+    "Jiang",
+    "Cai",
+    "Jia",
+    "Ding",
+    "Wei",
+    "Xue",
+    "Ye",
+    "Yan",
+    "Pan",
+    "Du",
+    "Dai",
+    "Xia",
+    "Zhong",
+    "Tian",
+    "Ren",
+    "Fan",
+    "Fang",
+    "Shi",
+    "Yao",
+    "Tan",
+    "Liao",
+    "Zou",
+    "Xiong",
+    "Jin",
+    "Hao",
+    "Kong",
+    "Bai",
+    "Cui",
+    "Kang",
+    "Mao",
+    "Qiu",
+    "Qin",
+    "Gu",
+    "Hou",
+    "Shao",
+    "Meng",
+    "Long",
+    "Wan",
+    "Duan",
+    "Lei",
+    "Qian",
+    "Tang",
+    "Yin",
+    "Yi",
+    "Chang",
+    "Wen",
+    "Niu",
+    "Hong",
+    "Fu",
+    "Mo",
+    "Lai",
+    "Gong",
+)
+COMPANIES = (
+    "Orion",
+    "Meridian",
+    "Aurora",
+    "Cobalt",
+    "Summit",
+    "Harbor",
+    "Lumen",
+    "Vertex",
+    "Zenith",
+    "Nimbus",
+    "Atlas",
+    "Beacon",
+    "Cascade",
+    "Delta",
+    "Ember",
+    "Falcon",
+    "Granite",
+    "Horizon",
+    "Iris",
+    "Juniper",
+)
+PLACES = (
+    "Hangzhou",
+    "Beijing",
+    "Shanghai",
+    "Shenzhen",
+    "Singapore",
+    "Seattle",
+    "Chengdu",
+    "Wuhan",
+    "Nanjing",
+    "Xian",
+    "Suzhou",
+    "Guangzhou",
+    "Tianjin",
+    "Hefei",
+    "Dalian",
+    "Xiamen",
+    "Qingdao",
+    "Kunming",
+    "Harbin",
+    "Changsha",
+    "Paris",
+    "London",
+    "Tokyo",
+    "Seoul",
+    "Dubai",
+    "Sydney",
+    "Toronto",
+    "Berlin",
+    "Zurich",
+    "Munich",
+)
+AREAS = (
+    "Cloud",
+    "Intelligence",
+    "Model",
+    "Data",
+    "Token",
+    "Foundation",
+    "Search",
+    "Commerce",
+    "Vision",
+    "Speech",
+    "Robotics",
+    "Agent",
+    "Compute",
+    "Language",
+    "Reasoning",
+    "Security",
+    "Maps",
+    "Health",
+    "Finance",
+    "Media",
+)
+FUNCTIONS = (
+    "Research",
+    "Platform",
+    "Applications",
+    "Infrastructure",
+    "Systems",
+    "Services",
+    "Products",
+    "Engineering",
+    "Training",
+    "Evaluation",
+)
+UNIT_TYPES = (
+    ("Division", "division"),
+    ("Lab", "laboratory"),
+    ("Laboratory", "laboratory"),
+    ("Institute", "institute"),
+    ("Platform", "platform"),
+    ("Team", "team"),
+    ("Task Force", "task-force"),
+    ("Business Group", "business-group"),
+    ("Business", "business"),
+)
+KIND_WORDS = {
+    "division": "division",
+    "laboratory": "laboratory",
+    "institute": "research institute",
+    "platform": "platform",
+    "team": "team",
+    "task-force": "task force",
+    "business-group": "business group",
+    "business": "business",
+    "company": "company",
+}
+ROLES = (
+    "Head",
+    "Vice President",
+    "Chief Technology Officer",
+    "General Manager",
+    "Chief Scientist",
+    "Director of Research",
+    "Technical Lead",
+    "Product Lead",
+    "Head of Engineering",
+    "Senior Research Scientist",
+    "Chief Operating Officer",
+    "President",
+    "Head of Strategy",
+    "Principal Engineer",
+)
+TOPICS = (
+    "large language models",
+    "post-training methods",
+    "model evaluation",
+    "speech recognition",
+    "recommendation systems",
+    "AI agents",
+    "inference efficiency",
+    "multimodal models",
+    "data centers",
+    "chip design",
+    "developer tools",
+    "model safety",
+    "search ranking",
+    "autonomous driving",
+    "machine translation",
+    "code generation",
+    "enterprise software",
+    "cloud pricing",
+    "open-source models",
+    "token economics",
+)
+GOALS = (
+    "speed up product launches",
+    "cut duplicated work",
+    "bring research closer to customers",
+    "reduce the cost of training",
+    "simplify reporting lines",
+    "focus resources on fewer projects",
+    "strengthen collaboration between teams",
+    "shorten the path from research to product",
+)
+FIRMS = (
+    "Morrow Research",
+    "Keystone Analytics",
+    "Bright Harbor Securities",
+    "Northwind Capital",
+    "Pillar Insights",
+    "Tidewater Partners",
+    "Lantern Advisory",
+    "Copperleaf Research",
+)
+PUBLISHERS = (
+    "Tech Daily Report",
+    "The Business Ledger",
+    "Global Markets Wire",
+    "Asia Tech Review",
+    "Silicon Courier",
+    None,
+)
 SOURCE_KINDS = ("news-report", "news-report", "news-report", "press-release", "analysis", "interview", "filing")
-EXTERNAL = ("a rival search company", "a university laboratory", "an overseas research group", "a chip maker",
-            "a robotics start-up")
+EXTERNAL = (
+    "a rival search company",
+    "a university laboratory",
+    "an overseas research group",
+    "a chip maker",
+    "a robotics start-up",
+)
 
 
 @dataclass
@@ -211,33 +491,55 @@ class Generator:
         for i in range(self.n_units):
             source = self.home()
             if i < roots:
-                name = f"{COMPANIES[i % len(COMPANIES)]} Group" + (f" {i // len(COMPANIES) + 1}" if i >= len(COMPANIES)
-                                                                    else "")
+                name = f"{COMPANIES[i % len(COMPANIES)]} Group" + (
+                    f" {i // len(COMPANIES) + 1}" if i >= len(COMPANIES) else ""
+                )
                 kind = "company"
                 sentence = f"{name} is a technology company based in {rng.choice(PLACES)}."
-                record = {"id": self.new_id(slug(name, 8)), "name": name, "kind": kind,
-                          "cite": self.cite(source, sentence, f"{name} is a technology company")}
+                record = {
+                    "id": self.new_id(slug(name, 8)),
+                    "name": name,
+                    "kind": kind,
+                    "cite": self.cite(source, sentence, f"{name} is a technology company"),
+                }
             else:
                 type_name, kind = rng.choice(UNIT_TYPES)
                 name = self.unit_name(type_name)
                 parent = self.units[rng.randrange(max(0, i - 40) if rng.random() < 0.7 else 0, i)]
                 sentence = f"The {name} is {_article(KIND_WORDS[kind])} of the {parent['name']}."
-                record = {"id": self.new_id(slug(name, 8)), "name": name, "kind": kind,
-                          "cite": self.cite(source, sentence, f"{name} is {_article(KIND_WORDS[kind])}")}
+                record = {
+                    "id": self.new_id(slug(name, 8)),
+                    "name": name,
+                    "kind": kind,
+                    "cite": self.cite(source, sentence, f"{name} is {_article(KIND_WORDS[kind])}"),
+                }
                 parents = [{"unit": parent["id"], "status": "current", "cite": self.cite(source, sentence)}]
                 if i > roots + 1 and rng.random() < 0.1:
                     old = self.units[rng.randrange(0, i)]
                     if old["id"] != parent["id"]:
                         year, month, _ = self.date(2023, 2025)
                         line = f"Until {_date_words(year, month, None)}, the {name} was part of the {old['name']}."
-                        parents.append({"unit": old["id"], "end": _iso(year, month), "status": "former",
-                                        "cite": self.cite(self.other_source(source), line,
-                                                          f"the {name} was part of the {old['name']}")})
+                        parents.append(
+                            {
+                                "unit": old["id"],
+                                "end": _iso(year, month),
+                                "status": "former",
+                                "cite": self.cite(
+                                    self.other_source(source), line, f"the {name} was part of the {old['name']}"
+                                ),
+                            }
+                        )
                 record["parents"] = parents
             if kind != "company" and rng.random() < 0.2:
                 alias = "".join(word[0] for word in name.split()) + " unit"
-                record["other_names"] = [{"name": alias, "cite": self.cite(
-                    source, f"Staff call the {name} the {alias}.", f"Staff call the {name} the {alias}")}]
+                record["other_names"] = [
+                    {
+                        "name": alias,
+                        "cite": self.cite(
+                            source, f"Staff call the {name} the {alias}.", f"Staff call the {name} the {alias}"
+                        ),
+                    }
+                ]
             statements = []
             if rng.random() < 0.6:
                 line = f"The {name} employs about {rng.randint(2, 90) * 50:,} people in {rng.choice(PLACES)}."
@@ -245,9 +547,14 @@ class Generator:
             if rng.random() < 0.3:
                 topic = rng.choice(TOPICS)
                 line = f"Observers expect the {name} to play a larger role in {topic}."
-                statements.append({"kind": "analysis",
-                                   "text": f"Observers expect the {name} to play a larger role in {topic}.",
-                                   "attribution": "Observers", "cite": self.cite(source, line)})
+                statements.append(
+                    {
+                        "kind": "analysis",
+                        "text": f"Observers expect the {name} to play a larger role in {topic}.",
+                        "attribution": "Observers",
+                        "cite": self.cite(source, line),
+                    }
+                )
             if statements:
                 record["statements"] = statements
             record["_source"] = source
@@ -269,8 +576,9 @@ class Generator:
                 role.pop("_name")
             if rng.random() < 0.3:
                 line = f"{name}, whose name is also written {alias}, joined the company in {rng.randint(2005, 2024)}."
-                record["other_names"] = [{"name": alias, "cite": self.cite(source, line,
-                                                                           f"whose name is also written {alias}")}]
+                record["other_names"] = [
+                    {"name": alias, "cite": self.cite(source, line, f"whose name is also written {alias}")}
+                ]
             record["roles"] = roles
             statements = []
             unit = self.units[rng.randrange(len(self.units))]
@@ -279,16 +587,29 @@ class Generator:
                 line = f"{name} leads a team of {rng.randint(5, 400)} researchers at the {unit['name']} working on {topic}."
                 statements.append({"text": line, "mentions": [unit["id"]], "cite": self.cite(source, line)})
             if rng.random() < 0.5:
-                line = f"{name} told employees that {topic} would remain the {unit['name']}\u2019s top priority this year."
-                statements.append({"kind": "attributed", "text": f"{topic.capitalize()} will remain the "
-                                   f"{unit['name']}'s top priority this year.", "said_by": record["id"],
-                                   "mentions": [unit["id"]],
-                                   "cite": self.cite(source, line, line[:-len(" this year.")])})
+                line = (
+                    f"{name} told employees that {topic} would remain the {unit['name']}\u2019s top priority this year."
+                )
+                statements.append(
+                    {
+                        "kind": "attributed",
+                        "text": f"{topic.capitalize()} will remain the {unit['name']}'s top priority this year.",
+                        "said_by": record["id"],
+                        "mentions": [unit["id"]],
+                        "cite": self.cite(source, line, line[: -len(" this year.")]),
+                    }
+                )
             if rng.random() < 0.35:
                 firm = rng.choice(FIRMS)
                 line = f"Analysts at {firm} suggest that {name}\u2019s appointment could speed up work on {topic}."
-                statements.append({"kind": "analysis", "text": line.replace("\u2019", "'"),
-                                   "attribution": f"Analysts at {firm}", "cite": self.cite(source, line)})
+                statements.append(
+                    {
+                        "kind": "analysis",
+                        "text": line.replace("\u2019", "'"),
+                        "attribution": f"Analysts at {firm}",
+                        "cite": self.cite(source, line),
+                    }
+                )
             if statements:
                 record["statements"] = statements
             record["_source"] = source
@@ -345,8 +666,9 @@ class Generator:
         for _i in range(self.n_events):
             source = self.home()
             company = rng.choice(companies)["name"]
-            kind = rng.choices(("reorganization", "formation", "appointment", "departure", "hire", "announcement"),
-                               (10, 3, 3, 2, 2, 2))[0]
+            kind = rng.choices(
+                ("reorganization", "formation", "appointment", "departure", "hire", "announcement"), (10, 3, 3, 2, 2, 2)
+            )[0]
             topic = rng.choice(TOPICS)
             record: dict = {}
             people = rng.sample(self.people, k=rng.choice((1, 1, 2)))
@@ -356,8 +678,13 @@ class Generator:
             if timing == "relative" and not earlier:
                 timing = "day"
             year, month, day = self.date(2024, 2026)
-            lead = {"day": f"On {_date_words(year, month, day)}, ", "month": f"In {_date_words(year, month, None)}, ",
-                    "year": f"In {year}, ", "relative": "Earlier in the month, ", "none": ""}[timing]
+            lead = {
+                "day": f"On {_date_words(year, month, day)}, ",
+                "month": f"In {_date_words(year, month, None)}, ",
+                "year": f"In {year}, ",
+                "relative": "Earlier in the month, ",
+                "none": "",
+            }[timing]
             if kind == "reorganization":
                 before = rng.sample(units, k=min(len(units), rng.choice((1, 2, 2, 3))))
                 after = [u for u in rng.sample(units, k=min(len(units), rng.choice((1, 1, 2)))) if u not in before]
@@ -383,17 +710,27 @@ class Generator:
                 title = f"{people[0]['name']} leaves the {unit['name']}"
                 record["original_units"] = [unit["id"]]
             elif kind == "hire":
-                action = (f"{company} hired {people[0]['name']}, a former researcher at {rng.choice(EXTERNAL)}, "
-                          f"to lead work on {topic}")
+                action = (
+                    f"{company} hired {people[0]['name']}, a former researcher at {rng.choice(EXTERNAL)}, "
+                    f"to lead work on {topic}"
+                )
                 title = f"{company} hires {people[0]['name']}"
             else:
                 unit = rng.choice(units)
                 action = f"{company} told staff that the {unit['name']} would expand its work on {topic}"
                 title = f"{company} announces an expansion of the {unit['name']}"
                 record["resulting_units"] = [unit["id"]]
-            sentence = (lead + action[0].lower() + action[1:] if lead and not action[0].isupper() else lead + action) + "."
-            record = {"id": self.new_id(slug(title, 10)), "title": title, "kind": kind,
-                      "summary": action + ".", "cite": self.cite(source, sentence, action), **record}
+            sentence = (
+                lead + action[0].lower() + action[1:] if lead and not action[0].isupper() else lead + action
+            ) + "."
+            record = {
+                "id": self.new_id(slug(title, 10)),
+                "title": title,
+                "kind": kind,
+                "summary": action + ".",
+                "cite": self.cite(source, sentence, action),
+                **record,
+            }
             if timing != "none":
                 when: dict = {}
                 if timing in ("day", "month", "year"):
@@ -410,13 +747,25 @@ class Generator:
                 speaker = people[0]
                 goal = rng.choice(GOALS)
                 line = f"{speaker['name']} said the {kind} would {goal}."
-                statements.append({"kind": "attributed", "text": f"The {kind} will {goal}.", "said_by": speaker["id"],
-                                   "cite": self.cite(source, line)})
+                statements.append(
+                    {
+                        "kind": "attributed",
+                        "text": f"The {kind} will {goal}.",
+                        "said_by": speaker["id"],
+                        "cite": self.cite(source, line),
+                    }
+                )
             if rng.random() < 0.3:
                 firm = rng.choice(FIRMS)
                 line = f"Analysts at {firm} suggest that {company}\u2019s move could reshape the market for {topic}."
-                statements.append({"kind": "analysis", "text": f"{company}'s move could reshape the market for {topic}.",
-                                   "attribution": f"Analysts at {firm}", "cite": self.cite(source, line)})
+                statements.append(
+                    {
+                        "kind": "analysis",
+                        "text": f"{company}'s move could reshape the market for {topic}.",
+                        "attribution": f"Analysts at {firm}",
+                        "cite": self.cite(source, line),
+                    }
+                )
             if rng.random() < 0.3:
                 mention = rng.choice(units)
                 line = f"The changes also touch the teams around the {mention['name']}, according to a memo seen by reporters."
@@ -438,21 +787,33 @@ class Generator:
             source = event["_source"]
             other = self.other_source(source)
             line = f"The source close to the matter dated the event \u201c{event['title']}\u201d to {_date_words(year, month, other_day)}, a day away from other reports."
-            self.discrepancies.append({
-                "id": self.new_id(f"date-of-{event['id']}"[:60]),
-                "question": f"On which day did this happen: {event['title']}?",
-                "status": "open",
-                "subjects": [event["id"]],
-                "accounts": [
-                    {"source": source, "answer": _date_words(year, month, day),
-                     "cite": [dict(event["when"]["cite"][0])]},
-                    {"source": other, "answer": _date_words(year, month, other_day),
-                     "cite": self.cite(other, line, f"dated the event \u201c{event['title']}\u201d to "
-                                                    f"{_date_words(year, month, other_day)}")},
-                ],
-                "note": "The two sources give different days for the same event; nothing in either text says "
-                        "which is right.",
-            })
+            self.discrepancies.append(
+                {
+                    "id": self.new_id(f"date-of-{event['id']}"[:60]),
+                    "question": f"On which day did this happen: {event['title']}?",
+                    "status": "open",
+                    "subjects": [event["id"]],
+                    "accounts": [
+                        {
+                            "source": source,
+                            "answer": _date_words(year, month, day),
+                            "cite": [dict(event["when"]["cite"][0])],
+                        },
+                        {
+                            "source": other,
+                            "answer": _date_words(year, month, other_day),
+                            "cite": self.cite(
+                                other,
+                                line,
+                                f"dated the event \u201c{event['title']}\u201d to "
+                                f"{_date_words(year, month, other_day)}",
+                            ),
+                        },
+                    ],
+                    "note": "The two sources give different days for the same event; nothing in either text says "
+                    "which is right.",
+                }
+            )
             # The copied citation lands on the same sentence as the event's own.
             original = self.citation_of[id(event["when"]["cite"][0])]
             self.cites.append((self.discrepancies[-1]["accounts"][0]["cite"][0], original))
@@ -486,12 +847,13 @@ class Generator:
                 lines.append(heading)
                 no_claim.append({"quote": heading, "reason": "Section heading."})
             take = rng.randint(2, 5)
-            lines.append(" ".join(text.sentences[index:index + take]))
+            lines.append(" ".join(text.sentences[index : index + take]))
             index += take
         closing = "This report is based on company announcements and on staff memos seen by the publisher."
         lines.append(closing)
-        no_claim.append({"quote": closing, "reason": "How the article was reported: no claim about people, units "
-                                                     "or events."})
+        no_claim.append(
+            {"quote": closing, "reason": "How the article was reported: no claim about people, units or events."}
+        )
         return "\n".join(lines) + "\n", no_claim
 
     def write(self, out: Path) -> dict:
@@ -513,10 +875,18 @@ class Generator:
             rng = random.Random(f"source-{text.index}")
             publisher = rng.choice(PUBLISHERS)
             published = self.date_for(rng)
-            record = {"id": text.id, "title": text.title, "kind": rng.choice(SOURCE_KINDS), "publisher": publisher,
-                      "author": None, "url": f"https://example.com/news/{text.id}" if publisher else None,
-                      "published": published, "archive": name, "sha256": hashlib.sha256(raw).hexdigest(),
-                      "no_claim": no_claim}
+            record = {
+                "id": text.id,
+                "title": text.title,
+                "kind": rng.choice(SOURCE_KINDS),
+                "publisher": publisher,
+                "author": None,
+                "url": f"https://example.com/news/{text.id}" if publisher else None,
+                "published": published,
+                "archive": name,
+                "sha256": hashlib.sha256(raw).hexdigest(),
+                "no_claim": no_claim,
+            }
             if not publisher:
                 record["notes"] = "Synthetic: the text came without a publisher or an address."
             self.dump(out, "source", record)
@@ -524,8 +894,14 @@ class Generator:
         for kind in ("unit", "person", "event", "discrepancy"):
             for record in self.records[kind]:
                 self.dump(out, kind, {k: v for k, v in record.items() if not k.startswith("_")})
-        stats.update(entities=self.n, people=len(self.people), units=len(self.units), events=len(self.events),
-                     discrepancies=len(self.discrepancies), citations=len(self.cites))
+        stats.update(
+            entities=self.n,
+            people=len(self.people),
+            units=len(self.units),
+            events=len(self.events),
+            discrepancies=len(self.discrepancies),
+            citations=len(self.cites),
+        )
         return stats
 
     @staticmethod
@@ -550,14 +926,16 @@ class Generator:
         uncovered = 0
         for start, end in split_sentences(archive):
             if not any(s < end and e > start for s, e in spans):
-                no_claim.insert(-1, {"quote": archive[start:end],
-                                     "reason": "Repeats a passage quoted elsewhere in the article."})
+                no_claim.insert(
+                    -1, {"quote": archive[start:end], "reason": "Repeats a passage quoted elsewhere in the article."}
+                )
                 uncovered += 1
         return uncovered
 
     def dump(self, out: Path, kind: str, record: dict) -> None:
-        body = yaml.dump(record, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000,
-                         default_flow_style=False)
+        body = yaml.dump(
+            record, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False
+        )
         path = out / FOLDERS[kind] / f"{record['id']}.yml"
         path.write_text(MODELINE.format(kind=kind) + body, encoding="utf-8", newline="\n")
 

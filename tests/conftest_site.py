@@ -40,8 +40,14 @@ EDIT_ENV = {"REPO_URL": "https://github.com/example/kb", "EDIT_URI": "edit/main/
 
 # The system's Chromium (Playwright's own browser download is not used); KB_TEST_CHROMIUM overrides.
 CHROMIUM = os.environ.get("KB_TEST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or ""
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--disable-gpu"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
 
 
 def build_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -52,12 +58,18 @@ def build_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def build_site(site_dir: Path, *, config: Path = REPO / "mkdocs.yml", env: dict[str, str] | None = None,
-               check: bool = True) -> subprocess.CompletedProcess:
+def build_site(
+    site_dir: Path, *, config: Path = REPO / "mkdocs.yml", env: dict[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` into site_dir; raises with the output if it fails and check is true."""
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
-        cwd=config.parent, env=build_env(env), capture_output=True, text=True, timeout=300)
+        cwd=config.parent,
+        env=build_env(env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"mkdocs build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
@@ -85,6 +97,7 @@ def shared(tmp_path_factory, name: str, make) -> Path:
 
 def real_site_build(tmp_path_factory) -> tuple[Path, str]:
     """The repository's site with edit links on, built once per test run: its folder and the build's output."""
+
     def make(folder: Path) -> None:
         result = build_site(folder / "site", env=EDIT_ENV)
         (folder / "build-output.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
@@ -108,8 +121,10 @@ def make_project(root: Path, data_dir: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(data_dir, root / "data")
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    replacements = {"  - macros/hooks.py": f"  - {REPO / 'macros' / 'hooks.py'}",
-                    "custom_dir: docs/overrides": f"custom_dir: {REPO / 'docs' / 'overrides'}"}
+    replacements = {
+        "  - macros/hooks.py": f"  - {REPO / 'macros' / 'hooks.py'}",
+        "custom_dir: docs/overrides": f"custom_dir: {REPO / 'docs' / 'overrides'}",
+    }
     for old, new in replacements.items():
         assert old in text, f"mkdocs.yml no longer has {old!r}: update tests/conftest_site.py"
         text = text.replace(old, new)
@@ -256,8 +271,12 @@ class PageWatch:
             found.clear()
 
     def problems(self) -> list[str]:
-        return ([f"console: {m}" for m in self.console_errors] + [f"dialog: {m}" for m in self.dialogs]
-                + [f"request: {m}" for m in self.foreign_requests] + [f"failed: {m}" for m in self.failed])
+        return (
+            [f"console: {m}" for m in self.console_errors]
+            + [f"dialog: {m}" for m in self.dialogs]
+            + [f"request: {m}" for m in self.foreign_requests]
+            + [f"failed: {m}" for m in self.failed]
+        )
 
 
 def material_search(page, query: str, attempts: int = 5) -> None:

@@ -29,7 +29,12 @@ def test_bench_runs_and_prints_one_line(tmp_path: Path):
     env["NO_MKDOCS_2_WARNING"] = "1"
     result = subprocess.run(
         [sys.executable, "-m", "scripts.bench", "--entities", "20", "--work", str(tmp_path), "--skip-linkcheck"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1, f"stdout holds more than the result line: {result.stdout!r}"
@@ -58,8 +63,23 @@ def test_synthetic_knowledge_base_is_valid_and_deterministic(tmp_path: Path, kb_
 def test_validation_bench_prints_its_line_and_keeps_its_figure(tmp_path: Path):
     results = tmp_path / "results.json"
     result = subprocess.run(
-        [sys.executable, "-m", "scripts.bench", "--entities", "40", "--validate-only", "--work", str(tmp_path),
-         "--results", str(results)], cwd=REPO, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "scripts.bench",
+            "--entities",
+            "40",
+            "--validate-only",
+            "--work",
+            str(tmp_path),
+            "--results",
+            str(results),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     match = re.fullmatch(r"bench-validate: entities=40 citations=(\d+) validate_s=\d+\.\d\d", result.stdout.strip())
     assert match, result.stdout
@@ -70,9 +90,18 @@ def test_validation_bench_prints_its_line_and_keeps_its_figure(tmp_path: Path):
 
 
 def _run(entities: int, **figures) -> dict:
-    run = {"entities": entities, "pages": entities + 150, "build_s": entities / 100, "floor_s": entities / 105,
-           "ratio": 1.05, "validate_s": 0.5, "linkcheck_s": 100.0, "site_mb": 60.0,
-           "search_index_mb": entities * 900 / 1e6, "largest_entity_page_kb": 44.0}
+    run = {
+        "entities": entities,
+        "pages": entities + 150,
+        "build_s": entities / 100,
+        "floor_s": entities / 105,
+        "ratio": 1.05,
+        "validate_s": 0.5,
+        "linkcheck_s": 100.0,
+        "site_mb": 60.0,
+        "search_index_mb": entities * 900 / 1e6,
+        "largest_entity_page_kb": 44.0,
+    }
     run.update(figures)
     return run
 
@@ -85,12 +114,18 @@ def _verdicts(results: dict) -> dict[str, str]:
 
 
 def test_targets_table_says_what_is_met_and_what_is_not():
-    good = {"runs": [_run(1000), _run(5000), _run(10000, ratio=1.2)],
-            "validation": {"entities": 24000, "citations": 100883, "validate_s": 4.1, "workers": 2}}
+    good = {
+        "runs": [_run(1000), _run(5000), _run(10000, ratio=1.2)],
+        "validation": {"entities": 24000, "citations": 100883, "validate_s": 4.1, "workers": 2},
+    }
     assert set(_verdicts(good).values()) == {"yes"}  # 10,000 is shown but has no ratio target
 
-    bad = {"runs": [_run(1000, ratio=1.11), _run(5000, build_s=80.0, linkcheck_s=301.0,
-                                                 largest_entity_page_kb=61.0, search_index_mb=5.2)],
-           "validation": {"entities": 20000, "citations": 99000, "validate_s": 4.0, "workers": 2}}
+    bad = {
+        "runs": [
+            _run(1000, ratio=1.11),
+            _run(5000, build_s=80.0, linkcheck_s=301.0, largest_entity_page_kb=61.0, search_index_mb=5.2),
+        ],
+        "validation": {"entities": 20000, "citations": 99000, "validate_s": 4.0, "workers": 2},
+    }
     assert set(_verdicts(bad).values()) == {"**no**"}
     assert set(_verdicts({"runs": []}).values()) == {"**no**"}  # nothing measured is nothing met

@@ -19,8 +19,7 @@ import re
 import pytest
 from conftest_site import REPO, PageWatch, chromium_available, launch_chromium, material_search, real_site, serve
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(not chromium_available(), reason="no Chromium")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.skipif(not chromium_available(), reason="no Chromium")]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -143,7 +142,8 @@ def test_every_tooltip_fits_the_screen(size, new_page, base_url):
     cut_off = []
     for kind in ("person", "unit", "discrepancy"):
         page.goto(base_url + PAGES[kind], wait_until="load")
-        cut_off += page.evaluate("""kind => {
+        cut_off += page.evaluate(
+            """kind => {
             const width = document.documentElement.clientWidth, out = [];
             for (const marker of document.querySelectorAll('article a.kb-cite-link')) {
                 marker.focus();
@@ -151,7 +151,9 @@ def test_every_tooltip_fits_the_screen(size, new_page, base_url):
                 if (tip.left < 0 || tip.right > width) out.push(`${kind} ${marker.textContent}: ${tip.left}..${tip.right}`);
             }
             return out;
-        }""", kind)
+        }""",
+            kind,
+        )
     assert cut_off == [], f"{len(cut_off)} tooltips run off the screen"
     assert watch.problems() == []
 
@@ -164,8 +166,11 @@ def test_page_kind_is_clean_accessible_and_fits_a_phone(kind, new_page, base_url
     page.goto(base_url + PAGES[kind], wait_until="load")
     page.wait_for_timeout(200)  # let the theme's scripts settle (search worker, palette)
     results = Axe().run(page)
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], kind
 
     phone, phone_watch = new_page(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)

@@ -19,8 +19,9 @@ from macros.yamlsafe import parse
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
-RECORDS = sorted((KIND_OF_FOLDER[p.parent.name], p) for folder in FOLDERS.values()
-                 for p in (DATA / folder).glob("*.yml"))
+RECORDS = sorted(
+    (KIND_OF_FOLDER[p.parent.name], p) for folder in FOLDERS.values() for p in (DATA / folder).glob("*.yml")
+)
 
 
 def data_of(text: str):
@@ -55,8 +56,12 @@ def test_canonical_restores_a_scrambled_record(kind, path):
             return [shuffle(v) for v in value]
         return value
 
-    scrambled = "\ufeff" + "\n".join(header_of(text)) + "\n" + yaml.safe_dump(
-        shuffle(data), sort_keys=False, default_flow_style=True, width=60, allow_unicode=False)
+    scrambled = (
+        "\ufeff"
+        + "\n".join(header_of(text))
+        + "\n"
+        + yaml.safe_dump(shuffle(data), sort_keys=False, default_flow_style=True, width=60, allow_unicode=False)
+    )
     scrambled = scrambled.replace("\n", "\r\n")
     assert data_of(scrambled.lstrip("\ufeff").replace("\r\n", "\n")) == data
     assert canonical(kind, scrambled) == text
@@ -67,10 +72,12 @@ def test_header_comment_block_is_kept_and_the_modeline_added_when_missing():
     assert canonical("unit", body) == MODELINE.format(kind="unit") + "\n" + body
     header = "# yaml-language-server: $schema=../schemas/unit.schema.json\n# note one\n\n# note two\n"
     assert canonical("unit", header + body) == (
-        "# yaml-language-server: $schema=../schemas/unit.schema.json\n# note one\n# note two\n" + body)
+        "# yaml-language-server: $schema=../schemas/unit.schema.json\n# note one\n# note two\n" + body
+    )
     # Only the leading block is the header; comments among the fields are not kept.
-    assert canonical("unit", "# top\n" + body.replace("kind:", "# inline\nkind:")).count("#") == \
-        canonical("unit", "# top\n" + body).count("#")
+    assert canonical("unit", "# top\n" + body.replace("kind:", "# inline\nkind:")).count("#") == canonical(
+        "unit", "# top\n" + body
+    ).count("#")
     assert header_of("\ufeff# a\r\n#b  \r\nid: x\n# not header\n") == ["# a", "#b"]
     assert header_of("id: x\n# late\n") == []
 
@@ -99,17 +106,69 @@ def test_templates_are_canonical_and_plain(kind):
 
 # Values a contributor may write: words that YAML would read as something else,
 # quotes, colons, hashes, unicode, leading and trailing spaces, escapes.
-TRICKY = st.sampled_from(["yes", "no", "on", "null", "~", "2026", "2026-06-08", "1e3", "0x1F", ".inf", "-",
-                          "- item", "a: b", "#x", "x #y", "'", '"', "it's", "“quoted”", "Alibaba’s", "[a]", "{b}",
-                          "*alias", "&anchor", "!tag", "%x", "@x", "`x`", "|", ">", "? x", "  padded  ", "\t",
-                          "line\nbreak", "tab\there", "\u2028", "\x85", "\ufeff", "é", "中文", "🙂", ""])
-TEXT = st.one_of(TRICKY, st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
-                 st.lists(TRICKY, min_size=2, max_size=4).map(" ".join))
-SCALAR = st.one_of(TEXT, st.none(), st.booleans(), st.integers(-10**6, 10**6))
-VALUE = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                     st.dictionaries(TEXT, inner, max_size=3)), max_leaves=12)
-RECORD = st.dictionaries(st.sampled_from(["id", "name", "kind", "cite", "parents", "statements", "other"])
-                         | TEXT, VALUE, min_size=1, max_size=6)
+TRICKY = st.sampled_from(
+    [
+        "yes",
+        "no",
+        "on",
+        "null",
+        "~",
+        "2026",
+        "2026-06-08",
+        "1e3",
+        "0x1F",
+        ".inf",
+        "-",
+        "- item",
+        "a: b",
+        "#x",
+        "x #y",
+        "'",
+        '"',
+        "it's",
+        "“quoted”",
+        "Alibaba’s",
+        "[a]",
+        "{b}",
+        "*alias",
+        "&anchor",
+        "!tag",
+        "%x",
+        "@x",
+        "`x`",
+        "|",
+        ">",
+        "? x",
+        "  padded  ",
+        "\t",
+        "line\nbreak",
+        "tab\there",
+        "\u2028",
+        "\x85",
+        "\ufeff",
+        "é",
+        "中文",
+        "🙂",
+        "",
+    ]
+)
+TEXT = st.one_of(
+    TRICKY,
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+    st.lists(TRICKY, min_size=2, max_size=4).map(" ".join),
+)
+SCALAR = st.one_of(TEXT, st.none(), st.booleans(), st.integers(-(10**6), 10**6))
+VALUE = st.recursive(
+    SCALAR,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(TEXT, inner, max_size=3)),
+    max_leaves=12,
+)
+RECORD = st.dictionaries(
+    st.sampled_from(["id", "name", "kind", "cite", "parents", "statements", "other"]) | TEXT,
+    VALUE,
+    min_size=1,
+    max_size=6,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

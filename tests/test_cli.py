@@ -51,13 +51,14 @@ def test_several_problems_in_different_files_are_all_reported_in_one_run(tiny_kb
         "data/sources/alibaba-token-foundry-division.yml",
         "data/units/token-foundry-division.yml",
     ]
-    assert [PROBLEM_LINE.match(line)[1] for line in problems] == ["unknown-ref", "unknown-field", "bad-url",
-                                                                  "bad-date"]
+    assert [PROBLEM_LINE.match(line)[1] for line in problems] == ["unknown-ref", "unknown-field", "bad-url", "bad-date"]
     assert "hint: did you mean 'eddie-wu'?" in result.out
     assert "hint: did you mean 'role'?" in result.out
 
 
-GITHUB_LINE = re.compile(r"^::error file=data/[^,:%]+,line=[1-9]\d*,col=[1-9]\d*,title=kb (?P<code>[a-z-]+)::(?P<data>.+)$")
+GITHUB_LINE = re.compile(
+    r"^::error file=data/[^,:%]+,line=[1-9]\d*,col=[1-9]\d*,title=kb (?P<code>[a-z-]+)::(?P<data>.+)$"
+)
 
 
 @pytest.mark.parametrize("how", ["flag", "env"])
@@ -80,7 +81,8 @@ def test_validate_github_format(tiny_kb, monkeypatch, how):
         assert "%0Ahint: " in match["data"] and "\n" not in match["data"]
     assert lines[0] == (
         "::error file=data/events/token-foundry-division-announced.yml,line=16,col=5,title=kb unknown-ref::"
-        "'eddie-woo' names no person%0Ahint: did you mean 'eddie-wu'?")
+        "'eddie-woo' names no person%0Ahint: did you mean 'eddie-wu'?"
+    )
 
 
 def test_github_actions_env_can_be_overridden_by_the_flag(tiny_kb, monkeypatch):
@@ -95,7 +97,8 @@ def test_github_annotation_escaping():
     problem = Problem("data/a,b:c%d.yml", 3, 7, "bad-value", "50% of it: a, b\r\nand more", "fix it: 100%, now")
     assert problem.as_github() == (
         "::error file=data/a%2Cb%3Ac%25d.yml,line=3,col=7,title=kb bad-value::"
-        "50%25 of it: a, b%0D%0Aand more%0Ahint: fix it: 100%25, now")
+        "50%25 of it: a, b%0D%0Aand more%0Ahint: fix it: 100%25, now"
+    )
     # Without a hint, no hint line.
     assert Problem("x.yml", 1, 1, "bom", "m").as_github() == "::error file=x.yml,line=1,col=1,title=kb bom::m"
 
@@ -133,8 +136,11 @@ def test_new_writes_a_template_that_fails_only_on_its_placeholders(tiny_kb, kind
     root = tiny_kb.parent
     result = run_kb(["new", kind, "Jack Ma"], root)
     target = tiny_kb / FOLDER[kind] / "jack-ma.yml"
-    assert result.code == 0 and result.out == f"wrote data/{FOLDER[kind]}/jack-ma.yml: fill in the fields in " \
-                                              "capitals, then run `make validate`\n"
+    assert (
+        result.code == 0
+        and result.out
+        == f"wrote data/{FOLDER[kind]}/jack-ma.yml: fill in the fields in capitals, then run `make validate`\n"
+    )
     text = target.read_text(encoding="utf-8")
     assert text.splitlines()[0] == MODELINE.format(kind=kind)
     assert "&" not in text and "*id" not in text  # no YAML anchors or aliases
@@ -214,9 +220,10 @@ def test_fmt_check_prints_a_diff_and_fmt_fixes_it(tiny_kb):
     fixed = run_kb(["fmt"], root)
     assert (fixed.code, fixed.out) == (0, "formatted data/units/alibaba-group.yml\n")
     text = target.read_text(encoding="utf-8")
-    assert text == ("# yaml-language-server: $schema=../schemas/unit.schema.json\n"
-                    "# A note kept in the header.\n# Another note after a blank line.\n"
-                    + canonical.split("\n", 1)[1])
+    assert text == (
+        "# yaml-language-server: $schema=../schemas/unit.schema.json\n"
+        "# A note kept in the header.\n# Another note after a blank line.\n" + canonical.split("\n", 1)[1]
+    )
 
     again = run_kb(["fmt", "--check"], root)
     assert (again.code, again.out) == (0, "")
@@ -245,8 +252,9 @@ def test_fmt_leaves_a_file_that_does_not_parse_and_fails(tiny_kb):
     for args in (["fmt"], ["fmt", "--check"]):
         result = run_kb(args, root)
         assert result.code == 1
-        assert result.out == ("data/people/eddie-wu.yml: not formatted: it does not parse "
-                              "(run `make validate` for the problem)\n")
+        assert result.out == (
+            "data/people/eddie-wu.yml: not formatted: it does not parse (run `make validate` for the problem)\n"
+        )
     assert target.read_text(encoding="utf-8") == "id: eddie-wu\nname: [unclosed\n"
 
 
@@ -256,9 +264,11 @@ def test_fmt_of_named_files_only(tiny_kb):
         path = tiny_kb / "units" / f"{name}.yml"
         path.write_text(path.read_text(encoding="utf-8").replace("\nid: ", "\nid:   "), encoding="utf-8")
     result = run_kb(["fmt", "data/units/alibaba-group.yml", "notes.yml"], root)
-    assert result.out == ("formatted data/units/alibaba-group.yml\n"
-                          "notes.yml: skipped: not in a record folder "
-                          "(discrepancies, events, people, sources, units)\n")
+    assert result.out == (
+        "formatted data/units/alibaba-group.yml\n"
+        "notes.yml: skipped: not in a record folder "
+        "(discrepancies, events, people, sources, units)\n"
+    )
     assert run_kb(["fmt", "--check"], root).out.startswith("--- a/data/units/token-foundry-division.yml")
 
 
@@ -268,7 +278,9 @@ def test_fmt_of_named_files_only(tiny_kb):
 def test_stats(tiny_kb):
     result = run_kb(["stats"], tiny_kb.parent)
     assert result.code == 0
-    assert result.out == """\
+    assert (
+        result.out
+        == """\
 records:
   sources        1
   people         1
@@ -284,6 +296,7 @@ coverage (sentences used / no claim / unaccounted / total):
   alibaba-token-foundry-division: 4 / 16 / 0 / 20 (100%)
 5 records, 8 citations, 0 problems
 """
+    )
 
 
 def test_stats_exits_1_when_the_data_has_problems(tiny_kb):

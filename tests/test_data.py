@@ -111,11 +111,14 @@ def test_the_constituents_discrepancy_keeps_both_lists(kb):
 
 # The first clause of an analysis claim names who comments: "The Token Hub
 # article comments that ...", "Industry analysts suggest that ...".
-WHO_COMMENTS = re.compile(r"^[^,.]*\b(article|analysts?|commentators?)\b[^,.]*?\b"
-                          r"(comments?|speculates?|suggests?|argues?|notes?)\b")
+WHO_COMMENTS = re.compile(
+    r"^[^,.]*\b(article|analysts?|commentators?)\b[^,.]*?\b"
+    r"(comments?|speculates?|suggests?|argues?|notes?)\b"
+)
 # Words of speculation or commentary in a quote: a claim citing one is not a plain report.
-SPECULATION = re.compile(r"\b(analysts?|suggests?|could|potentially|might|speculat\w*|signals?|reflect\w*)\b",
-                         re.IGNORECASE)
+SPECULATION = re.compile(
+    r"\b(analysts?|suggests?|could|potentially|might|speculat\w*|signals?|reflect\w*)\b", re.IGNORECASE
+)
 
 
 def test_every_analysis_claim_says_who_comments(kb):
@@ -202,7 +205,8 @@ def dates_of(kb) -> list[tuple[str, PartialDate, object]]:
 
 def test_only_the_token_foundry_announcement_has_a_date(kb):
     assert [(where, date.iso()) for where, date, _ in dates_of(kb)] == [
-        ("token-foundry-division-announced", "2026-06-08")]
+        ("token-foundry-division-announced", "2026-06-08")
+    ]
     assert [e.id for e in kb.events.values() if e.date] == ["token-foundry-division-announced"]
 
 
@@ -235,6 +239,9 @@ def test_the_timeline_keeps_events_placed_against_an_undated_one_out_of_the_date
     groups = kb.timeline_groups
     assert [e.id for e in groups.dated] == ["token-foundry-division-announced"]
     assert [(anchor.id, [e.id for e in events]) for anchor, events in groups.around] == [
-        ("token-hub-business-group-launched",
-         ["qwen-researchers-leave-tongyi-laboratory", "token-hub-business-group-launched"])]
+        (
+            "token-hub-business-group-launched",
+            ["qwen-researchers-leave-tongyi-laboratory", "token-hub-business-group-launched"],
+        )
+    ]
     assert "zhou-hao-hired" in {e.id for e in groups.undated}

@@ -10,42 +10,60 @@ import pytest
 from macros.dates import PartialDate, ends_before_start, parse_date
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2026", PartialDate(2026)),
-    ("2026-06", PartialDate(2026, 6)),
-    ("2026-06-08", PartialDate(2026, 6, 8)),
-    ("2024-02-29", PartialDate(2024, 2, 29)),  # a leap year
-    ("2000-02-29", PartialDate(2000, 2, 29)),  # divisible by 400: a leap year
-    ("2026-12-31", PartialDate(2026, 12, 31)),
-    ("0001-01-01", PartialDate(1, 1, 1)),
-    ("9999-12", PartialDate(9999, 12)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026", PartialDate(2026)),
+        ("2026-06", PartialDate(2026, 6)),
+        ("2026-06-08", PartialDate(2026, 6, 8)),
+        ("2024-02-29", PartialDate(2024, 2, 29)),  # a leap year
+        ("2000-02-29", PartialDate(2000, 2, 29)),  # divisible by 400: a leap year
+        ("2026-12-31", PartialDate(2026, 12, 31)),
+        ("0001-01-01", PartialDate(1, 1, 1)),
+        ("9999-12", PartialDate(9999, 12)),
+    ],
+)
 def test_real_dates_parse(text, expected):
     assert parse_date(text) == expected
     assert parse_date(text).iso() == text
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("2026-02-30", "February 2026 has no day 30"),
-    ("2026-02-29", "February 2026 has no day 29"),  # not a leap year
-    ("1900-02-29", "February 1900 has no day 29"),  # divisible by 100, not 400
-    ("2026-04-31", "April 2026 has no day 31"),
-    ("2026-06-00", "June 2026 has no day 0"),
-    ("2026-13", "month 13 does not exist"),
-    ("2026-00", "month 00 does not exist"),
-    ("2026-13-01", "month 13 does not exist"),
-    ("0000", "year 0000 does not exist"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("2026-02-30", "February 2026 has no day 30"),
+        ("2026-02-29", "February 2026 has no day 29"),  # not a leap year
+        ("1900-02-29", "February 1900 has no day 29"),  # divisible by 100, not 400
+        ("2026-04-31", "April 2026 has no day 31"),
+        ("2026-06-00", "June 2026 has no day 0"),
+        ("2026-13", "month 13 does not exist"),
+        ("2026-00", "month 00 does not exist"),
+        ("2026-13-01", "month 13 does not exist"),
+        ("0000", "year 0000 does not exist"),
+    ],
+)
 def test_impossible_dates_fail_with_a_reason(text, reason):
     with pytest.raises(ValueError) as error:
         parse_date(text)
     assert str(error.value) == reason
 
 
-@pytest.mark.parametrize("text", [
-    "", "26", "2026-6", "2026-06-8", "2026/06/08", "June 2026", "2026-06-08T00:00", "2026-06-08 ",
-    " 2026", "2026\n", "\u0662\u0660\u0662\u0666",  # Arabic-Indic digits are not ASCII digits
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "26",
+        "2026-6",
+        "2026-06-8",
+        "2026/06/08",
+        "June 2026",
+        "2026-06-08T00:00",
+        "2026-06-08 ",
+        " 2026",
+        "2026\n",
+        "\u0662\u0660\u0662\u0666",  # Arabic-Indic digits are not ASCII digits
+    ],
+)
 def test_malformed_dates_fail(text):
     with pytest.raises(ValueError, match="is not YYYY, YYYY-MM or YYYY-MM-DD"):
         parse_date(text)
@@ -64,24 +82,32 @@ def test_precision_earliest_latest_and_human():
 def test_sort_key_puts_less_precise_dates_first_within_their_period():
     dates = [parse_date(t) for t in ("2026-06-08", "2026", "2026-06", "2025-12-31", "2026-06-07")]
     assert [d.iso() for d in sorted(dates, key=PartialDate.sort_key)] == [
-        "2025-12-31", "2026", "2026-06", "2026-06-07", "2026-06-08"]
+        "2025-12-31",
+        "2026",
+        "2026-06",
+        "2026-06-07",
+        "2026-06-08",
+    ]
 
 
-@pytest.mark.parametrize("start, end, before", [
-    ("2026-06-08", "2026-06-07", True),
-    ("2026-06-08", "2026-06-08", False),  # the same day
-    ("2026-06-08", "2026-06", False),  # the end month contains the start day
-    ("2026-06-08", "2026-05", True),  # the whole end month is before
-    ("2026-06-08", "2026", False),  # the end year contains the start day
-    ("2026-06-08", "2025", True),
-    ("2026-06", "2026-06-01", False),  # the start month may begin on that day
-    ("2026-06", "2026-05-31", True),
-    ("2026", "2026-01-01", False),
-    ("2026", "2025-12-31", True),
-    ("2026-06", "2026", False),
-    ("2026", "2026-06", False),
-    ("2025", "2026", False),
-    ("2026-06-01", "2026-06-30", False),
-])
+@pytest.mark.parametrize(
+    "start, end, before",
+    [
+        ("2026-06-08", "2026-06-07", True),
+        ("2026-06-08", "2026-06-08", False),  # the same day
+        ("2026-06-08", "2026-06", False),  # the end month contains the start day
+        ("2026-06-08", "2026-05", True),  # the whole end month is before
+        ("2026-06-08", "2026", False),  # the end year contains the start day
+        ("2026-06-08", "2025", True),
+        ("2026-06", "2026-06-01", False),  # the start month may begin on that day
+        ("2026-06", "2026-05-31", True),
+        ("2026", "2026-01-01", False),
+        ("2026", "2025-12-31", True),
+        ("2026-06", "2026", False),
+        ("2026", "2026-06", False),
+        ("2025", "2026", False),
+        ("2026-06-01", "2026-06-30", False),
+    ],
+)
 def test_ends_before_start_with_mixed_precision(start, end, before):
     assert ends_before_start(parse_date(start), parse_date(end)) is before

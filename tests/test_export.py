@@ -84,9 +84,11 @@ def page(kind: str, record_id: str) -> str:
 
 # -- a tiny knowledge base built here -------------------------------------------
 
-TINY_TEXT = ('Alpha Lab and Beta Lab </script><b>merged</b> into Gamma & Co in June 2026. '
-             'Carol leads Gamma & Co. Gamma & Co is part of Delta Group and of Epsilon Holdings. '
-             'Delta Group announced it in 2025.')
+TINY_TEXT = (
+    "Alpha Lab and Beta Lab </script><b>merged</b> into Gamma & Co in June 2026. "
+    "Carol leads Gamma & Co. Gamma & Co is part of Delta Group and of Epsilon Holdings. "
+    "Delta Group announced it in 2025."
+)
 
 
 def _claim(subject: str, claim_id: str, field: str, quote: str, text: str | None = None) -> Claim:
@@ -97,45 +99,99 @@ def tiny_kb(dated: bool = True) -> KnowledgeBase:
     source = Source("s", "A <headline> & more", "news-report", "s.txt", "0" * 64, TINY_TEXT, "data/sources/s.yml")
     units = {
         u: Unit(u, name, "division", _claim(u, "name", "name", quote), f"data/units/{u}.yml")
-        for u, name, quote in [("alpha", "Alpha Lab", "Alpha Lab and Beta Lab"),
-                               ("beta", "Beta Lab", "Alpha Lab and Beta Lab"),
-                               ("delta", "Delta Group", "part of Delta Group"),
-                               ("epsilon", "Epsilon Holdings", "of Epsilon Holdings")]
+        for u, name, quote in [
+            ("alpha", "Alpha Lab", "Alpha Lab and Beta Lab"),
+            ("beta", "Beta Lab", "Alpha Lab and Beta Lab"),
+            ("delta", "Delta Group", "part of Delta Group"),
+            ("epsilon", "Epsilon Holdings", "of Epsilon Holdings"),
+        ]
     }
-    gamma_parents = tuple(Parent(p, None, None, "current", _claim("gamma", f"parent-{p}", "parent", quote))
-                          for p, quote in [("delta", "Gamma & Co is part of Delta Group"),
-                                           ("epsilon", "and of Epsilon Holdings")])
-    units["gamma"] = Unit("gamma", "Gamma & Co", "division", _claim("gamma", "name", "name", "into Gamma & Co"),
-                          "data/units/gamma.yml", parents=gamma_parents)
-    carol = Person("carol", "Carol", _claim("carol", "name", "name", "Carol leads Gamma & Co"), "data/people/carol.yml",
-                   roles=(Role("Leader", "gamma", PartialDate(2026, 6), None, "current",
-                               _claim("carol", "role-leader-gamma", "role", "Carol leads Gamma & Co")),))
-    merge_when = When(PartialDate(2026, 6) if dated else None, None, None, None,
-                      _claim("merge", "when", "when", "in June 2026"))
-    announce_when = When(PartialDate(2025) if dated else None, None, None, None,
-                         _claim("announce", "when", "when", "announced it in 2025"))
+    gamma_parents = tuple(
+        Parent(p, None, None, "current", _claim("gamma", f"parent-{p}", "parent", quote))
+        for p, quote in [("delta", "Gamma & Co is part of Delta Group"), ("epsilon", "and of Epsilon Holdings")]
+    )
+    units["gamma"] = Unit(
+        "gamma",
+        "Gamma & Co",
+        "division",
+        _claim("gamma", "name", "name", "into Gamma & Co"),
+        "data/units/gamma.yml",
+        parents=gamma_parents,
+    )
+    carol = Person(
+        "carol",
+        "Carol",
+        _claim("carol", "name", "name", "Carol leads Gamma & Co"),
+        "data/people/carol.yml",
+        roles=(
+            Role(
+                "Leader",
+                "gamma",
+                PartialDate(2026, 6),
+                None,
+                "current",
+                _claim("carol", "role-leader-gamma", "role", "Carol leads Gamma & Co"),
+            ),
+        ),
+    )
+    merge_when = When(
+        PartialDate(2026, 6) if dated else None, None, None, None, _claim("merge", "when", "when", "in June 2026")
+    )
+    announce_when = When(
+        PartialDate(2025) if dated else None,
+        None,
+        None,
+        None,
+        _claim("announce", "when", "when", "announced it in 2025"),
+    )
     events = {
-        "merge": Event("merge", "Alpha and Beta </script> merge <into> Gamma & Co", "reorganization",
-                       _claim("merge", "event", "event", "merged</b> into Gamma & Co"), "data/events/merge.yml",
-                       summary="Alpha Lab and Beta Lab merged into Gamma & Co.\x0b", when=merge_when,
-                       original_units=("alpha", "beta"), resulting_units=("gamma",), people=("carol",)),
-        "announce": Event("announce", "Delta announces", "announcement",
-                          _claim("announce", "event", "event", "Delta Group announced it"), "data/events/announce.yml",
-                          when=announce_when),
-        "later": Event("later", "Undated follow-up", "statement",
-                       _claim("later", "event", "event", "Carol leads Gamma & Co"), "data/events/later.yml"),
+        "merge": Event(
+            "merge",
+            "Alpha and Beta </script> merge <into> Gamma & Co",
+            "reorganization",
+            _claim("merge", "event", "event", "merged</b> into Gamma & Co"),
+            "data/events/merge.yml",
+            summary="Alpha Lab and Beta Lab merged into Gamma & Co.\x0b",
+            when=merge_when,
+            original_units=("alpha", "beta"),
+            resulting_units=("gamma",),
+            people=("carol",),
+        ),
+        "announce": Event(
+            "announce",
+            "Delta announces",
+            "announcement",
+            _claim("announce", "event", "event", "Delta Group announced it"),
+            "data/events/announce.yml",
+            when=announce_when,
+        ),
+        "later": Event(
+            "later",
+            "Undated follow-up",
+            "statement",
+            _claim("later", "event", "event", "Carol leads Gamma & Co"),
+            "data/events/later.yml",
+        ),
     }
-    return KnowledgeBase({"s": source}, {"carol": carol}, dict(sorted(units.items())), dict(sorted(events.items())),
-                         {})
+    return KnowledgeBase({"s": source}, {"carol": carol}, dict(sorted(units.items())), dict(sorted(events.items())), {})
 
 
 # -- all exports ------------------------------------------------------------------
 
 
 def test_every_export_is_there(files):
-    assert set(files) == set(EXPORT_PATHS) == {
-        "data/knowledge-base.json", "data/knowledge-base.schema.json", "data/claims.csv",
-        "data/knowledge-base.jsonld", "data/popolo.json", "feed.xml"}
+    assert (
+        set(files)
+        == set(EXPORT_PATHS)
+        == {
+            "data/knowledge-base.json",
+            "data/knowledge-base.schema.json",
+            "data/claims.csv",
+            "data/knowledge-base.jsonld",
+            "data/popolo.json",
+            "feed.xml",
+        }
+    )
     assert all(isinstance(content, bytes) and content for content in files.values())
 
 
@@ -188,8 +244,13 @@ def test_dump_validates_against_its_schema(files, dump):
 
 
 def test_dump_holds_every_record_claim_and_citation(kb, dump):
-    for key, table in [("sources", kb.sources), ("people", kb.people), ("units", kb.units), ("events", kb.events),
-                       ("discrepancies", kb.discrepancies)]:
+    for key, table in [
+        ("sources", kb.sources),
+        ("people", kb.people),
+        ("units", kb.units),
+        ("events", kb.events),
+        ("discrepancies", kb.discrepancies),
+    ]:
         assert [r["id"] for r in dump[key]] == list(table)
         assert dump["counts"][key] == len(table)
     claims = _claims_in(dump)
@@ -200,8 +261,10 @@ def test_dump_holds_every_record_claim_and_citation(kb, dump):
         folder = FOLDERS[kb.records[claim["subject"]].record_kind]
         assert claim["url"] == f"{page(folder, claim['subject'])}#{claim['id']}"
         for citation in claim["citations"]:
-            assert citation["quote_url"] == \
-                f"{page('sources', citation['source'])}#{quote_anchor(citation['source'], citation['quote'])}"
+            assert (
+                citation["quote_url"]
+                == f"{page('sources', citation['source'])}#{quote_anchor(citation['source'], citation['quote'])}"
+            )
 
 
 def test_dump_keeps_meaning(dump):
@@ -241,16 +304,25 @@ def test_schema_allows_an_account_that_the_source_says_nothing(files, dump):
     assert _errors(files, fixed) == []
 
 
-@pytest.mark.parametrize("breakage", [
-    lambda d: d["people"][0]["name_claim"].update(kind="fact"),
-    lambda d: d["people"][0]["name_claim"].update(kind="attributed"),  # without said_by or attribution
-    lambda d: d["events"][0].update(when={"date": {"value": "2026-06", "precision": "day"}, "relation": None,
-                                          "event": None, "phrase": None,
-                                          "claim": d["events"][0]["event_claim"]}),
-    lambda d: d["sources"][0].pop("publisher"),  # unknown is null, not missing
-    lambda d: d["people"][0].update(nickname="Ed"),
-    lambda d: d["people"][0]["name_claim"]["citations"][0].pop("quote"),
-])
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda d: d["people"][0]["name_claim"].update(kind="fact"),
+        lambda d: d["people"][0]["name_claim"].update(kind="attributed"),  # without said_by or attribution
+        lambda d: d["events"][0].update(
+            when={
+                "date": {"value": "2026-06", "precision": "day"},
+                "relation": None,
+                "event": None,
+                "phrase": None,
+                "claim": d["events"][0]["event_claim"],
+            }
+        ),
+        lambda d: d["sources"][0].pop("publisher"),  # unknown is null, not missing
+        lambda d: d["people"][0].update(nickname="Ed"),
+        lambda d: d["people"][0]["name_claim"]["citations"][0].pop("quote"),
+    ],
+)
 def test_schema_rejects_broken_dumps(files, dump, breakage):
     broken = copy.deepcopy(dump)
     breakage(broken)
@@ -287,25 +359,33 @@ def test_csv_quotes_are_in_their_sources_and_urls_point_at_claims(kb, files):
 
 # -- JSON-LD -----------------------------------------------------------------------------
 
-PREFIXES = f"PREFIX schema: <{SCHEMA}>\nPREFIX org: <{ORG}>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n" \
-           f"PREFIX kb: <{BASE}data/knowledge-base.jsonld#>\n"
+PREFIXES = (
+    f"PREFIX schema: <{SCHEMA}>\nPREFIX org: <{ORG}>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n"
+    f"PREFIX kb: <{BASE}data/knowledge-base.jsonld#>\n"
+)
 
 
 def _units_of(graph, event_title: str, relation: str) -> set[str]:
-    rows = graph.query(PREFIXES + f"""
+    rows = graph.query(
+        PREFIXES
+        + f"""
         SELECT ?name WHERE {{
             ?event a org:ChangeEvent ; schema:name ?title ; org:{relation} ?unit .
             ?unit a schema:Organization ; schema:name ?name .
             FILTER (?title = ?wanted)
-        }}""", initBindings={"wanted": Literal(event_title)})
+        }}""",
+        initBindings={"wanted": Literal(event_title)},
+    )
     return {str(r.name) for r in rows}
 
 
 def test_jsonld_context_is_inline(files):
     data = json.loads(files[JSONLD_PATH])
     assert isinstance(data["@context"], dict)
-    assert not any(isinstance(v, str) and v.endswith((".jsonld", ".json")) and k.startswith("@")
-                   for k, v in data["@context"].items())
+    assert not any(
+        isinstance(v, str) and v.endswith((".jsonld", ".json")) and k.startswith("@")
+        for k, v in data["@context"].items()
+    )
 
 
 def test_sparql_finds_what_each_reorganization_merged_and_made(kb, graph):
@@ -318,7 +398,9 @@ def test_sparql_finds_what_each_reorganization_merged_and_made(kb, graph):
 
 
 def test_sparql_finds_eddie_wus_roles_with_their_evidence(kb, graph):
-    rows = graph.query(PREFIXES + """
+    rows = graph.query(
+        PREFIXES
+        + """
         SELECT ?roleName ?unitName ?status ?quote ?article WHERE {
             ?person a schema:Person ; schema:name "Eddie Wu" ; schema:memberOf ?role .
             ?role a schema:OrganizationRole, org:Membership ; schema:roleName ?roleName ;
@@ -329,7 +411,8 @@ def test_sparql_finds_eddie_wus_roles_with_their_evidence(kb, graph):
                    prov:wasDerivedFrom ?passage .
             ?passage a schema:Quotation ; schema:text ?quote ; schema:isPartOf ?article .
             ?article a schema:NewsArticle .
-        }""")
+        }"""
+    )
     found = {(str(r.roleName), str(r.unitName), str(r.status)) for r in rows}
     expected = {(r.role, kb.units[r.unit].name, r.status) for r in kb.people["eddie-wu"].roles}
     assert found == expected
@@ -345,8 +428,11 @@ def claim_url(kb: KnowledgeBase, claim: Claim) -> str:
 
 def test_jsonld_keeps_claim_kinds_and_attributions(kb, graph):
     kind = URIRef(f"{BASE}data/knowledge-base.jsonld#kind")
-    analysis = {str(c) for c in graph.subjects(kind, Literal("analysis"))
-                if (c, rdflib.RDF.type, URIRef(SCHEMA + "Claim")) in graph}
+    analysis = {
+        str(c)
+        for c in graph.subjects(kind, Literal("analysis"))
+        if (c, rdflib.RDF.type, URIRef(SCHEMA + "Claim")) in graph
+    }
     assert analysis == {claim_url(kb, c) for c in kb.claims if c.kind == "analysis"}
     said = next(c for c in kb.claims if c.said_by == "eddie-wu")
     assert (URIRef(claim_url(kb, said)), URIRef(SCHEMA + "author"), URIRef(page("people", "eddie-wu"))) in graph
@@ -376,16 +462,28 @@ def _without_blank_nodes(g: rdflib.Graph) -> set:
     return {t for t in g if not any(isinstance(x, BNode) for x in t)}
 
 
-@pytest.mark.parametrize("record_id", ["eddie-wu", "token-foundry-division", "token-foundry-division-announced",
-                                       "alibaba-token-hub-business-group", "new-ai-unit-name"])
+@pytest.mark.parametrize(
+    "record_id",
+    [
+        "eddie-wu",
+        "token-foundry-division",
+        "token-foundry-division-announced",
+        "alibaba-token-hub-business-group",
+        "new-ai-unit-name",
+    ],
+)
 def test_entity_jsonld_is_consistent_with_the_dump(kb, dump, files, graph, record_id):
     data = entity_jsonld(kb, record_id, BASE)
     dumped = json.loads(files[JSONLD_PATH])
     # The page's context is the dump's, plus an @base for its shorter, relative @ids.
     assert data["@context"] == {**dumped["@context"], "@base": BASE}
     assert not data["@graph"][0]["@id"].startswith("http")
-    record_url = next(r["url"] for key in ("people", "units", "events", "sources", "discrepancies")
-                      for r in dump[key] if r["id"] == record_id)
+    record_url = next(
+        r["url"]
+        for key in ("people", "units", "events", "sources", "discrepancies")
+        for r in dump[key]
+        if r["id"] == record_id
+    )
     # Expanded by a JSON-LD processor, the record's node is the dump's: same @id, types and terms.
     own = _expanded_node(data, record_url)
     assert own is not None and own == _expanded_node(dumped, record_url)
@@ -425,22 +523,31 @@ def popolo_validators() -> dict[str, Draft3Validator]:
     schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(POPOLO_SCHEMAS.glob("*.json"))}
     # Their absolute $refs (http://www.popoloproject.com/schemas/...) resolve from these files, never the network.
     registry = Registry().with_resources(
-        (schema["id"], Resource.from_contents(schema, default_specification=DRAFT3)) for schema in schemas.values())
+        (schema["id"], Resource.from_contents(schema, default_specification=DRAFT3)) for schema in schemas.values()
+    )
     return {key: Draft3Validator(schemas[f"{name}.json"], registry=registry) for key, name in POPOLO_KINDS.items()}
 
 
 def _popolo_errors(validators, data: dict) -> list[str]:
     assert set(data) == set(POPOLO_KINDS)
-    return [f"{key}[{item.get('id')}]: {e.message}"
-            for key, items in data.items() for item in items for e in validators[key].iter_errors(item)]
+    return [
+        f"{key}[{item.get('id')}]: {e.message}"
+        for key, items in data.items()
+        for item in items
+        for e in validators[key].iter_errors(item)
+    ]
 
 
 def test_popolo_validates_against_popolos_schemas(files, popolo_validators):
     data = json.loads(files[POPOLO_PATH])
     assert _popolo_errors(popolo_validators, data) == []
     # The registry really resolves the nested $refs: a source link without its url fails.
-    bad = {"persons": [{"id": "x", "sources": [{"note": "no url"}]}], "organizations": [], "memberships": [],
-           "events": []}
+    bad = {
+        "persons": [{"id": "x", "sources": [{"note": "no url"}]}],
+        "organizations": [],
+        "memberships": [],
+        "events": [],
+    }
     assert _popolo_errors(popolo_validators, bad) == ["persons[x]: 'url' is a required property"]
 
 
@@ -459,7 +566,7 @@ def test_popolo_keeps_meaning_and_provenance(kb, files):
         for item in items:
             assert item["sources"], item["id"]
             for link in item["sources"]:
-                source_id = link["url"][len(BASE):].split("/")[1]
+                source_id = link["url"][len(BASE) :].split("/")[1]
                 assert link["url"] == f"{page('sources', source_id)}#{quote_anchor(source_id, link['note'])}"
                 assert normalize(link["note"]) in normalize(kb.sources[source_id].text)
 
@@ -493,7 +600,7 @@ def test_feed_is_valid_atom_with_an_entry_per_event(kb, files):
     assert [entry.title for entry in feed.entries] == [e.title for e in expected]
     assert feed.entries[0].link == page("events", "token-foundry-division-announced")
     assert feed.entries[0].summary.startswith("8 June 2026.")
-    assert all(entry.summary.startswith("Date unknown") for entry in feed.entries[len(dated):])
+    assert all(entry.summary.startswith("Date unknown") for entry in feed.entries[len(dated) :])
 
 
 def test_feed_orders_dated_events_newest_first_and_escapes_text():
@@ -502,8 +609,7 @@ def test_feed_orders_dated_events_newest_first_and_escapes_text():
     feed = feedparser.parse(content)
     assert not feed.bozo, feed.get("bozo_exception")
     assert [e.link for e in feed.entries] == [page("events", i) for i in ("merge", "announce", "later")]
-    assert [e.updated for e in feed.entries] == ["2026-06-01T00:00:00Z", "2025-01-01T00:00:00Z",
-                                                 "2026-06-01T00:00:00Z"]
+    assert [e.updated for e in feed.entries] == ["2026-06-01T00:00:00Z", "2025-01-01T00:00:00Z", "2026-06-01T00:00:00Z"]
     assert feed.entries[0].title == "Alpha and Beta </script> merge <into> Gamma & Co"
     assert b"\x0b" not in content
 
@@ -525,8 +631,10 @@ def test_tiny_knowledge_base_exports_are_valid(files):
     assert _errors(files, dump) == []
     assert len(_rows(tiny)) == tiny_kb().citation_count
     g = rdflib.Graph().parse(data=tiny[JSONLD_PATH], format="json-ld")
-    assert _units_of(g, "Alpha and Beta </script> merge <into> Gamma & Co", "originalOrganization") == \
-        {"Alpha Lab", "Beta Lab"}
+    assert _units_of(g, "Alpha and Beta </script> merge <into> Gamma & Co", "originalOrganization") == {
+        "Alpha Lab",
+        "Beta Lab",
+    }
     parents = set(g.objects(URIRef(page("units", "gamma")), URIRef(ORG + "subOrganizationOf")))
     assert parents == {URIRef(page("units", "delta")), URIRef(page("units", "epsilon"))}
     # An article's name is its headline only when the title is the article's own.

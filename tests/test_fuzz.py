@@ -42,10 +42,22 @@ from macros.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 
-settings.register_profile("kb-default", max_examples=150, derandomize=True, database=None, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("kb-deep", max_examples=10_000, derandomize=False, database=None, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+settings.register_profile(
+    "kb-default",
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "kb-deep",
+    max_examples=10_000,
+    derandomize=False,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 PROFILE = settings.get_profile("kb-deep" if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else "kb-default")
 
 
@@ -60,8 +72,11 @@ def _record_files() -> list[tuple[str, bytes]]:
 
 
 RECORD_FILES = _record_files()
-TARGETS = [f"{folder}/{name}.yml" for folder in FOLDERS.values()
-           for name in ("eddie-wu", "alibaba-group", "token-foundry-division", "fuzzed")]
+TARGETS = [
+    f"{folder}/{name}.yml"
+    for folder in FOLDERS.values()
+    for name in ("eddie-wu", "alibaba-group", "token-foundry-division", "fuzzed")
+]
 
 
 @pytest.fixture(scope="module")
@@ -101,27 +116,144 @@ def run(root: Path, files: dict[str, bytes]) -> None:
 
 # -- strategies -----------------------------------------------------------------
 
-WORDS = st.sampled_from(["eddie-wu", "alibaba-group", "token-foundry-division", "alibaba-token-foundry-division",
-                         "Group CEO Eddie Wu", "2026-06-08", "2026-02-30", "2026", "javascript:x", "https://x.org",
-                         "reported", "attributed", "analysis", "division", "", " ", "yes", "null", "~", "ünï",
-                         "’", "“x”", "a: b", "- x", "#", "*a", "&a", "!!str", "%", "\t", "\n", "\u2028"])
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
-                    st.floats(allow_nan=True, allow_infinity=True), WORDS,
-                    st.text(st.characters(blacklist_categories=("Cs",)), max_size=20))
-JSON_LIKE = st.recursive(SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.one_of(WORDS, st.text(max_size=8)), inner, max_size=4)),
-    max_leaves=15)
-KEYS = st.sampled_from(["id", "name", "title", "kind", "cite", "source", "quote", "roles", "role", "unit", "start",
-                        "end", "status", "parents", "statements", "text", "said_by", "attribution", "mentions",
-                        "other_names", "when", "date", "relation", "event", "phrase", "original_units",
-                        "resulting_units", "people", "url", "published", "archive", "sha256", "no_claim", "reason",
-                        "accounts", "answer", "subjects", "note", "question", "title_is_editorial", "publisher"])
+WORDS = st.sampled_from(
+    [
+        "eddie-wu",
+        "alibaba-group",
+        "token-foundry-division",
+        "alibaba-token-foundry-division",
+        "Group CEO Eddie Wu",
+        "2026-06-08",
+        "2026-02-30",
+        "2026",
+        "javascript:x",
+        "https://x.org",
+        "reported",
+        "attributed",
+        "analysis",
+        "division",
+        "",
+        " ",
+        "yes",
+        "null",
+        "~",
+        "ünï",
+        "’",
+        "“x”",
+        "a: b",
+        "- x",
+        "#",
+        "*a",
+        "&a",
+        "!!str",
+        "%",
+        "\t",
+        "\n",
+        "\u2028",
+    ]
+)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    WORDS,
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
+)
+JSON_LIKE = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.one_of(WORDS, st.text(max_size=8)), inner, max_size=4)
+    ),
+    max_leaves=15,
+)
+KEYS = st.sampled_from(
+    [
+        "id",
+        "name",
+        "title",
+        "kind",
+        "cite",
+        "source",
+        "quote",
+        "roles",
+        "role",
+        "unit",
+        "start",
+        "end",
+        "status",
+        "parents",
+        "statements",
+        "text",
+        "said_by",
+        "attribution",
+        "mentions",
+        "other_names",
+        "when",
+        "date",
+        "relation",
+        "event",
+        "phrase",
+        "original_units",
+        "resulting_units",
+        "people",
+        "url",
+        "published",
+        "archive",
+        "sha256",
+        "no_claim",
+        "reason",
+        "accounts",
+        "answer",
+        "subjects",
+        "note",
+        "question",
+        "title_is_editorial",
+        "publisher",
+    ]
+)
 
-INSERTS = st.sampled_from([b"\t", b"&a ", b"*a", b"&a [1, 2]\n", b"*a\n", b"!!python/object:os.system ", b"!x ",
-                           b"<<: {a: 1}\n", b"---\n", b"...\n", b"\xef\xbb\xbf", b"\r", b"\r\n", b"\x00", b"\x07",
-                           b"\x1b", b"\xff", b"\xc3", b"\x85", b"\xe2\x80\xa8", b"\"", b"'", b": ", b"- ", b"#",
-                           b"{", b"[", b"}", b"]", b"? ", b"|", b">", b"%YAML 1.1\n", b"  ", b"\n",
-                           b"id: eddie-wu\n", b"  - source: alibaba-token-foundry-division\n"])
+INSERTS = st.sampled_from(
+    [
+        b"\t",
+        b"&a ",
+        b"*a",
+        b"&a [1, 2]\n",
+        b"*a\n",
+        b"!!python/object:os.system ",
+        b"!x ",
+        b"<<: {a: 1}\n",
+        b"---\n",
+        b"...\n",
+        b"\xef\xbb\xbf",
+        b"\r",
+        b"\r\n",
+        b"\x00",
+        b"\x07",
+        b"\x1b",
+        b"\xff",
+        b"\xc3",
+        b"\x85",
+        b"\xe2\x80\xa8",
+        b'"',
+        b"'",
+        b": ",
+        b"- ",
+        b"#",
+        b"{",
+        b"[",
+        b"}",
+        b"]",
+        b"? ",
+        b"|",
+        b">",
+        b"%YAML 1.1\n",
+        b"  ",
+        b"\n",
+        b"id: eddie-wu\n",
+        b"  - source: alibaba-token-foundry-division\n",
+    ]
+)
 MUTATION = st.one_of(
     st.tuples(st.just("delete-line"), st.integers(0, 10**6)),
     st.tuples(st.just("duplicate-line"), st.integers(0, 10**6)),
@@ -151,7 +283,7 @@ def mutate(content: bytes, mutation: tuple) -> bytes:
         if len(content) < 2:
             return content
         at = min(at, len(content) - 2)
-        return content[:at] + content[at + 1:at + 2] + content[at:at + 1] + content[at + 2:]
+        return content[:at] + content[at + 1 : at + 2] + content[at : at + 1] + content[at + 2 :]
     if kind == "truncate":
         return content[:at]
     return content[:at] + mutation[2] + content[at:]
@@ -189,24 +321,34 @@ def set_field(content: bytes, choice: int, key: str | None, value) -> bytes:
 
 
 @PROFILE
-@given(target=st.sampled_from(TARGETS), text=st.one_of(
-    st.text(max_size=300),
-    st.text(st.sampled_from(list("abc-: \n\t'\"#&*!|>[]{},?%@`~\\\r\u2019\ufeff\x00\x07")), max_size=200)))
+@given(
+    target=st.sampled_from(TARGETS),
+    text=st.one_of(
+        st.text(max_size=300),
+        st.text(st.sampled_from(list("abc-: \n\t'\"#&*!|>[]{},?%@`~\\\r\u2019\ufeff\x00\x07")), max_size=200),
+    ),
+)
 def test_random_text(workspace, target, text):
     run(workspace, {target: text.encode("utf-8", errors="surrogatepass")})
 
 
 @PROFILE
-@given(target=st.sampled_from(TARGETS), record=st.dictionaries(st.one_of(KEYS, WORDS), JSON_LIKE, max_size=8),
-       flow=st.booleans())
+@given(
+    target=st.sampled_from(TARGETS),
+    record=st.dictionaries(st.one_of(KEYS, WORDS), JSON_LIKE, max_size=8),
+    flow=st.booleans(),
+)
 def test_random_yaml_records(workspace, target, record, flow):
     text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, default_flow_style=flow)
     run(workspace, {target: text.encode("utf-8", errors="surrogatepass")})
 
 
 @PROFILE
-@given(source=st.sampled_from(RECORD_FILES), target=st.sampled_from(TARGETS + [None]),
-       mutations=st.lists(MUTATION, min_size=1, max_size=4))
+@given(
+    source=st.sampled_from(RECORD_FILES),
+    target=st.sampled_from(TARGETS + [None]),
+    mutations=st.lists(MUTATION, min_size=1, max_size=4),
+)
 def test_mutated_real_records(workspace, source, target, mutations):
     rel, content = source
     for mutation in mutations:
@@ -215,8 +357,9 @@ def test_mutated_real_records(workspace, source, target, mutations):
 
 
 @PROFILE
-@given(source=st.sampled_from(RECORD_FILES), choice=st.integers(0, 10**6), key=st.one_of(st.none(), KEYS),
-       value=JSON_LIKE)
+@given(
+    source=st.sampled_from(RECORD_FILES), choice=st.integers(0, 10**6), key=st.one_of(st.none(), KEYS), value=JSON_LIKE
+)
 def test_real_records_with_a_random_field_value(workspace, source, choice, key, value):
     rel, content = source
     run(workspace, {rel: set_field(content, choice, key, value)})
@@ -235,18 +378,42 @@ def test_mutated_archive_and_record_together(workspace, mutations, record):
 
 
 ARCHIVE_TEXT = (GOOD_DATA / "sources" / "alibaba-token-foundry-division.txt").read_text(encoding="utf-8")
-IDS = st.sampled_from(["eddie-wu", "alibaba-group", "token-foundry-division", "token-foundry-division-announced",
-                       "alibaba-token-foundry-division", "fuzzed", "missing-unit", "alibaba-grup"])
-DATES = st.one_of(st.sampled_from(["2026", "2026-06", "2026-06-08", "2024-02-29", "2026-02-29", "2026-13",
-                                   "0000", "0001-01-01", "9999-12-31", "2026-00-10"]),
-                  st.from_regex(r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z"))
+IDS = st.sampled_from(
+    [
+        "eddie-wu",
+        "alibaba-group",
+        "token-foundry-division",
+        "token-foundry-division-announced",
+        "alibaba-token-foundry-division",
+        "fuzzed",
+        "missing-unit",
+        "alibaba-grup",
+    ]
+)
+DATES = st.one_of(
+    st.sampled_from(
+        [
+            "2026",
+            "2026-06",
+            "2026-06-08",
+            "2024-02-29",
+            "2026-02-29",
+            "2026-13",
+            "0000",
+            "0001-01-01",
+            "9999-12-31",
+            "2026-00-10",
+        ]
+    ),
+    st.from_regex(r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z"),
+)
 
 
 @st.composite
 def quotes(draw):
     """A slice of the archived text, perhaps with typographic variants or a changed letter."""
     start = draw(st.integers(0, len(ARCHIVE_TEXT)))
-    quote = ARCHIVE_TEXT[start:start + draw(st.integers(0, 120))]
+    quote = ARCHIVE_TEXT[start : start + draw(st.integers(0, 120))]
     variant = draw(st.sampled_from(["as is", "typographic", "spaces", "changed", "other"]))
     if variant == "typographic":
         quote = quote.replace("'", "\u2019").replace('"', "\u201c").replace("-", "\u2013")
@@ -254,71 +421,143 @@ def quotes(draw):
         quote = quote.replace(" ", " \n\t ")
     elif variant == "changed" and quote:
         at = draw(st.integers(0, len(quote) - 1))
-        quote = quote[:at] + draw(st.characters(blacklist_categories=("Cs",))) + quote[at + 1:]
+        quote = quote[:at] + draw(st.characters(blacklist_categories=("Cs",))) + quote[at + 1 :]
     elif variant == "other":
         quote = draw(st.text(max_size=40))
     return quote or "x"
 
 
-CITE = st.lists(st.fixed_dictionaries({"source": st.one_of(st.just("alibaba-token-foundry-division"), IDS),
-                                       "quote": quotes()}), min_size=1, max_size=2)
+CITE = st.lists(
+    st.fixed_dictionaries({"source": st.one_of(st.just("alibaba-token-foundry-division"), IDS), "quote": quotes()}),
+    min_size=1,
+    max_size=2,
+)
 KIND = st.sampled_from(["reported", "attributed", "analysis"])
-STATEMENT = st.fixed_dictionaries({"text": st.just("A statement."), "cite": CITE}, optional={
-    "kind": KIND, "said_by": IDS, "attribution": st.just("Analysts"), "mentions": st.lists(IDS, max_size=2),
-    "id": st.sampled_from(["s", "name", "parent-alibaba-group"])})
+STATEMENT = st.fixed_dictionaries(
+    {"text": st.just("A statement."), "cite": CITE},
+    optional={
+        "kind": KIND,
+        "said_by": IDS,
+        "attribution": st.just("Analysts"),
+        "mentions": st.lists(IDS, max_size=2),
+        "id": st.sampled_from(["s", "name", "parent-alibaba-group"]),
+    },
+)
 WELL_FORMED = {
-    "units/fuzzed.yml": st.fixed_dictionaries({"id": st.just("fuzzed"), "name": st.just("Fuzzed Unit"),
-                                               "kind": st.just("team"), "cite": CITE}, optional={
-        "parents": st.lists(st.fixed_dictionaries({"unit": IDS, "cite": CITE}, optional={
-            "start": DATES, "end": DATES, "status": st.sampled_from(["current", "former"]),
-            "kind": KIND, "id": st.sampled_from(["p", "name"])}), max_size=3),
-        "statements": st.lists(STATEMENT, max_size=3)}),
-    "units/alibaba-group.yml": st.fixed_dictionaries({"id": st.just("alibaba-group"), "name": st.just("Alibaba"),
-                                                      "kind": st.just("company"), "cite": CITE}, optional={
-        "parents": st.lists(st.fixed_dictionaries({"unit": IDS, "cite": CITE}), max_size=2)}),
-    "people/fuzzed.yml": st.fixed_dictionaries({"id": st.just("fuzzed"), "name": st.just("Fuzzed"), "cite": CITE},
-                                               optional={
-        "roles": st.lists(st.fixed_dictionaries({"role": st.just("Role"), "cite": CITE}, optional={
-            "unit": IDS, "start": DATES, "end": DATES, "status": st.sampled_from(["current", "former", "announced"]),
-            "kind": KIND}), max_size=3),
-        "other_names": st.lists(st.fixed_dictionaries({"name": st.just("Other"), "cite": CITE}), max_size=2),
-        "statements": st.lists(STATEMENT, max_size=3)}),
-    "events/fuzzed.yml": st.fixed_dictionaries({"id": st.just("fuzzed"), "title": st.just("Fuzzed"),
-                                                "kind": st.just("hire"), "cite": CITE}, optional={
-        "when": st.fixed_dictionaries({"cite": CITE}, optional={
-            "date": DATES, "relation": st.sampled_from(["before", "after", "same-time"]), "event": IDS,
-            "phrase": st.just("earlier")}),
-        "original_units": st.lists(IDS, max_size=2, unique=True),
-        "resulting_units": st.lists(IDS, max_size=2, unique=True),
-        "people": st.lists(IDS, max_size=2, unique=True), "statements": st.lists(STATEMENT, max_size=2)}),
-    "discrepancies/fuzzed.yml": st.fixed_dictionaries({
-        "id": st.just("fuzzed"), "question": st.just("Which?"), "status": st.just("open"), "note": st.just("N."),
-        "accounts": st.lists(st.fixed_dictionaries({"source": IDS, "answer": st.just("A."),
-                                                    "cite": st.one_of(st.just([]), CITE)}), min_size=2, max_size=3)},
-        optional={"subjects": st.lists(IDS, max_size=3, unique=True)}),
+    "units/fuzzed.yml": st.fixed_dictionaries(
+        {"id": st.just("fuzzed"), "name": st.just("Fuzzed Unit"), "kind": st.just("team"), "cite": CITE},
+        optional={
+            "parents": st.lists(
+                st.fixed_dictionaries(
+                    {"unit": IDS, "cite": CITE},
+                    optional={
+                        "start": DATES,
+                        "end": DATES,
+                        "status": st.sampled_from(["current", "former"]),
+                        "kind": KIND,
+                        "id": st.sampled_from(["p", "name"]),
+                    },
+                ),
+                max_size=3,
+            ),
+            "statements": st.lists(STATEMENT, max_size=3),
+        },
+    ),
+    "units/alibaba-group.yml": st.fixed_dictionaries(
+        {"id": st.just("alibaba-group"), "name": st.just("Alibaba"), "kind": st.just("company"), "cite": CITE},
+        optional={"parents": st.lists(st.fixed_dictionaries({"unit": IDS, "cite": CITE}), max_size=2)},
+    ),
+    "people/fuzzed.yml": st.fixed_dictionaries(
+        {"id": st.just("fuzzed"), "name": st.just("Fuzzed"), "cite": CITE},
+        optional={
+            "roles": st.lists(
+                st.fixed_dictionaries(
+                    {"role": st.just("Role"), "cite": CITE},
+                    optional={
+                        "unit": IDS,
+                        "start": DATES,
+                        "end": DATES,
+                        "status": st.sampled_from(["current", "former", "announced"]),
+                        "kind": KIND,
+                    },
+                ),
+                max_size=3,
+            ),
+            "other_names": st.lists(st.fixed_dictionaries({"name": st.just("Other"), "cite": CITE}), max_size=2),
+            "statements": st.lists(STATEMENT, max_size=3),
+        },
+    ),
+    "events/fuzzed.yml": st.fixed_dictionaries(
+        {"id": st.just("fuzzed"), "title": st.just("Fuzzed"), "kind": st.just("hire"), "cite": CITE},
+        optional={
+            "when": st.fixed_dictionaries(
+                {"cite": CITE},
+                optional={
+                    "date": DATES,
+                    "relation": st.sampled_from(["before", "after", "same-time"]),
+                    "event": IDS,
+                    "phrase": st.just("earlier"),
+                },
+            ),
+            "original_units": st.lists(IDS, max_size=2, unique=True),
+            "resulting_units": st.lists(IDS, max_size=2, unique=True),
+            "people": st.lists(IDS, max_size=2, unique=True),
+            "statements": st.lists(STATEMENT, max_size=2),
+        },
+    ),
+    "discrepancies/fuzzed.yml": st.fixed_dictionaries(
+        {
+            "id": st.just("fuzzed"),
+            "question": st.just("Which?"),
+            "status": st.just("open"),
+            "note": st.just("N."),
+            "accounts": st.lists(
+                st.fixed_dictionaries({"source": IDS, "answer": st.just("A."), "cite": st.one_of(st.just([]), CITE)}),
+                min_size=2,
+                max_size=3,
+            ),
+        },
+        optional={"subjects": st.lists(IDS, max_size=3, unique=True)},
+    ),
     "sources/alibaba-token-foundry-division.yml": st.builds(
-        lambda no_claim, url, published: {**yaml.safe_load((GOOD_DATA / "sources" /
-                                                            "alibaba-token-foundry-division.yml").read_text()),
-                                          "no_claim": no_claim, "url": url, "published": published},
+        lambda no_claim, url, published: {
+            **yaml.safe_load((GOOD_DATA / "sources" / "alibaba-token-foundry-division.yml").read_text()),
+            "no_claim": no_claim,
+            "url": url,
+            "published": published,
+        },
         st.lists(st.fixed_dictionaries({"quote": quotes(), "reason": st.just("R.")}), max_size=20),
         st.sampled_from([None, "https://example.org/a", "javascript:alert(1)", "http://x y"]),
-        st.one_of(st.none(), DATES)),
+        st.one_of(st.none(), DATES),
+    ),
 }
 
 
 @PROFILE
-@given(records=st.lists(st.sampled_from(sorted(WELL_FORMED)), min_size=1, max_size=3, unique=True).flatmap(
-    lambda names: st.fixed_dictionaries({name: WELL_FORMED[name] for name in names})))
+@given(
+    records=st.lists(st.sampled_from(sorted(WELL_FORMED)), min_size=1, max_size=3, unique=True).flatmap(
+        lambda names: st.fixed_dictionaries({name: WELL_FORMED[name] for name in names})
+    )
+)
 def test_well_formed_records_with_random_references_dates_and_quotes(workspace, records):
     """Records of the right shape reach the knowledge-base checks: references, cycles, dates, quotes, coverage."""
-    run(workspace, {rel: yaml.safe_dump(record, allow_unicode=True, sort_keys=False).encode("utf-8",
-                                                                                           "surrogatepass")
-                    for rel, record in records.items()})
+    run(
+        workspace,
+        {
+            rel: yaml.safe_dump(record, allow_unicode=True, sort_keys=False).encode("utf-8", "surrogatepass")
+            for rel, record in records.items()
+        },
+    )
 
 
-KIND_OF = {"units/fuzzed.yml": "unit", "units/alibaba-group.yml": "unit", "people/fuzzed.yml": "person",
-           "events/fuzzed.yml": "event", "discrepancies/fuzzed.yml": "discrepancy",
-           "sources/alibaba-token-foundry-division.yml": "source"}
+KIND_OF = {
+    "units/fuzzed.yml": "unit",
+    "units/alibaba-group.yml": "unit",
+    "people/fuzzed.yml": "person",
+    "events/fuzzed.yml": "event",
+    "discrepancies/fuzzed.yml": "discrepancy",
+    "sources/alibaba-token-foundry-division.yml": "source",
+}
 
 
 @PROFILE
@@ -330,8 +569,11 @@ def test_the_fast_schema_check_never_accepts_what_jsonschema_rejects(data):
     record = data.draw(WELL_FORMED[name])
     if data.draw(st.booleans()):  # break it somewhere
         encoded = yaml.safe_dump(record, allow_unicode=True).encode("utf-8", "surrogatepass")
-        record = yaml.safe_load(set_field(encoded, data.draw(st.integers(0, 10**6)),
-                                          data.draw(st.one_of(st.none(), KEYS)), data.draw(JSON_LIKE)))
+        record = yaml.safe_load(
+            set_field(
+                encoded, data.draw(st.integers(0, 10**6)), data.draw(st.one_of(st.none(), KEYS)), data.draw(JSON_LIKE)
+            )
+        )
     kind = KIND_OF[name]
     accepts = schemas.fast_check_for(kind)
     if accepts is not None and accepts(record):
@@ -385,8 +627,11 @@ def test_the_fast_reader_agrees_with_the_event_path_on_mutated_records(source, m
 
 
 @PROFILE
-@given(record=st.dictionaries(st.one_of(KEYS, WORDS), JSON_LIKE, min_size=1, max_size=8),
-       width=st.sampled_from([80, 10**6]), indent=st.sampled_from([2, 4]))
+@given(
+    record=st.dictionaries(st.one_of(KEYS, WORDS), JSON_LIKE, min_size=1, max_size=8),
+    width=st.sampled_from([80, 10**6]),
+    indent=st.sampled_from([2, 4]),
+)
 def test_the_fast_reader_agrees_with_the_event_path_on_random_records(record, width, indent):
     try:
         text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=width, indent=indent)

@@ -49,10 +49,12 @@ pytestmark = pytest.mark.slow
 
 def payload(label: str) -> str:
     """Every kind of hostile text at once; `label` says which field it came from."""
-    return (f"<img src=x onerror=alert('{label}')><script>alert('{label}')</script>"
-            f"[x](javascript:alert('{label}')) <a href=\"javascript:alert('{label}')\">a</a> "
-            f"{{{{ 7*7 }}}} {{% raw %}}{{% include 'mkdocs.yml' %}} {{: onclick=\"alert('{label}')\" }} "
-            f"</title></script><svg onload=alert('{label}')> <!-- ~|*_`code` &amp; \"'")
+    return (
+        f"<img src=x onerror=alert('{label}')><script>alert('{label}')</script>"
+        f"[x](javascript:alert('{label}')) <a href=\"javascript:alert('{label}')\">a</a> "
+        f"{{{{ 7*7 }}}} {{% raw %}}{{% include 'mkdocs.yml' %}} {{: onclick=\"alert('{label}')\" }} "
+        f"</title></script><svg onload=alert('{label}')> <!-- ~|*_`code` &amp; \"'"
+    )
 
 
 TEMPLATE = "{{ 7*7 }}"
@@ -88,10 +90,14 @@ def make_hostile_data(target: Path) -> dict[str, str]:
     archive.write_bytes(text.encode("utf-8"))
     source_file = target / "sources" / f"{source_id}.yml"
     source = _load(source_file)
-    source.update(title=payload("source.title"), publisher=payload("source.publisher"),
-                  author=payload("source.author"), notes=payload("source.notes") + MULTILINE,
-                  url="https://example.com/\"><script>alert('source.url')</script>",
-                  sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    source.update(
+        title=payload("source.title"),
+        publisher=payload("source.publisher"),
+        author=payload("source.author"),
+        notes=payload("source.notes") + MULTILINE,
+        url="https://example.com/\"><script>alert('source.url')</script>",
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
     for index, entry in enumerate(source["no_claim"]):
         entry["reason"] = payload(f"no_claim.{index}.reason")
     source["no_claim"].append({"quote": ARCHIVE_LINES[2], "reason": payload("no_claim.archive.reason")})
@@ -99,8 +105,12 @@ def make_hostile_data(target: Path) -> dict[str, str]:
     _dump(source_file, source)
 
     def statement(label: str, quote: str, kind: str = "reported", **extra) -> dict:
-        return {"kind": kind, "text": payload(label) + MULTILINE, **extra,
-                "cite": [{"source": source_id, "quote": quote}]}
+        return {
+            "kind": kind,
+            "text": payload(label) + MULTILINE,
+            **extra,
+            "cite": [{"source": source_id, "quote": quote}],
+        }
 
     for file in sorted((target / "people").glob("*.yml")):
         record = _load(file)
@@ -108,7 +118,8 @@ def make_hostile_data(target: Path) -> dict[str, str]:
         record["name"] = f"{record['name']} {payload(record_id + '.name')}"
         names[record_id] = record["name"]
         record.setdefault("other_names", []).append(
-            {"name": payload(record_id + ".other_name"), "cite": [{"source": source_id, "quote": ARCHIVE_LINES[0]}]})
+            {"name": payload(record_id + ".other_name"), "cite": [{"source": source_id, "quote": ARCHIVE_LINES[0]}]}
+        )
         for index, role in enumerate(record.get("roles", [])):
             role["role"] = payload(f"{record_id}.roles.{index}.role")
         for index, item in enumerate(record.get("statements", [])):
@@ -116,8 +127,13 @@ def make_hostile_data(target: Path) -> dict[str, str]:
             if item.get("kind") in ("attributed", "analysis"):
                 item["attribution"] = payload(f"{record_id}.statements.{index}.attribution")
         record.setdefault("statements", []).append(
-            statement(f"{record_id}.attributed", ARCHIVE_LINES[0], "attributed",
-                      attribution=payload(f"{record_id}.attribution")))
+            statement(
+                f"{record_id}.attributed",
+                ARCHIVE_LINES[0],
+                "attributed",
+                attribution=payload(f"{record_id}.attribution"),
+            )
+        )
         _dump(file, record)
 
     for file in sorted((target / "units").glob("*.yml")):
@@ -126,14 +142,20 @@ def make_hostile_data(target: Path) -> dict[str, str]:
         record["name"] = f"{record['name']} {payload(record_id + '.name')}"
         names[record_id] = record["name"]
         record.setdefault("other_names", []).append(
-            {"name": payload(record_id + ".other_name"), "cite": [{"source": source_id, "quote": ARCHIVE_LINES[1]}]})
+            {"name": payload(record_id + ".other_name"), "cite": [{"source": source_id, "quote": ARCHIVE_LINES[1]}]}
+        )
         for index, item in enumerate(record.get("statements", [])):
             item["text"] = payload(f"{record_id}.statements.{index}.text") + MULTILINE
             if item.get("kind") in ("attributed", "analysis"):
                 item["attribution"] = payload(f"{record_id}.statements.{index}.attribution")
         record.setdefault("statements", []).append(
-            statement(f"{record_id}.analysis", ARCHIVE_LINES[1], "analysis",
-                      attribution=payload(f"{record_id}.analysis.attribution")))
+            statement(
+                f"{record_id}.analysis",
+                ARCHIVE_LINES[1],
+                "analysis",
+                attribution=payload(f"{record_id}.analysis.attribution"),
+            )
+        )
         _dump(file, record)
 
     for file in sorted((target / "events").glob("*.yml")):
@@ -183,8 +205,11 @@ def _scripts(site: Site) -> set[str]:
         for script in page.soup.find_all("script"):
             if script.get("type") == "application/ld+json":
                 continue
-            found.add(script.get("src") or f"{script.get('id')}|{script.get('type')}|"
-                      + ("<config>" if script.get("id") == "__config" else script.get_text()))
+            found.add(
+                script.get("src")
+                or f"{script.get('id')}|{script.get('type')}|"
+                + ("<config>" if script.get("id") == "__config" else script.get_text())
+            )
     return found
 
 
@@ -254,8 +279,9 @@ def test_multiline_text_opens_no_raw_html_block(hostile):
     site, _, _ = hostile
     for page in site.generated(("people", "units", "events", "discrepancies")):
         article = page.soup.select_one("article")
-        assert "not a heading" not in " ".join(h.get_text() for h in article.find_all(["h1", "h2", "h3", "h4"])), \
+        assert "not a heading" not in " ".join(h.get_text() for h in article.find_all(["h1", "h2", "h3", "h4"])), (
             page.path
+        )
         assert not article.find("div", attrs={"onmouseover": True})
 
 

@@ -45,8 +45,9 @@ def test_markdown_text_cannot_open_markup_or_links():
     assert "\\*b\\*" in text
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.org/", "//evil.example/",
-                                 "https://x.org/a b", None, ""])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.org/", "//evil.example/", "https://x.org/a b", None, ""]
+)
 def test_only_http_urls_are_live(url):
     assert safe_url(url) is None
 

@@ -62,9 +62,14 @@ def test_make_build_stops_before_touching_the_published_site(broken_project):
     before = {p: p.stat().st_mtime_ns for p in published.rglob("*")}
 
     # The repository's Makefile, run in the copy; -o: the virtualenv counts as installed (no pip).
-    result = subprocess.run([make, "--no-print-directory", "-f", str(REPO / "Makefile"), "-o", ".venv/.installed",
-                             "build"], cwd=broken_project, env=build_env(), capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [make, "--no-print-directory", "-f", str(REPO / "Makefile"), "-o", ".venv/.installed", "build"],
+        cwd=broken_project,
+        env=build_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     match = PROBLEM.search(output)

@@ -23,8 +23,13 @@ def test_pages_and_downloads_are_the_same_as_made_in_process(tmp_path: Path, dir
     report = validate(FIXTURE / "data", FIXTURE)
     kb = report.kb
     jobs = []
-    for kind, table in (("person", kb.people), ("unit", kb.units), ("event", kb.events), ("source", kb.sources),
-                        ("discrepancy", kb.discrepancies)):
+    for kind, table in (
+        ("person", kb.people),
+        ("unit", kb.units),
+        ("event", kb.events),
+        ("source", kb.sources),
+        ("discrepancy", kb.discrepancies),
+    ):
         for record_id in table:
             url = f"{FOLDERS[kind]}/{record_id}/" if directory_urls else f"{FOLDERS[kind]}/{record_id}.html"
             jobs.append((f"{FOLDERS[kind]}/{record_id}.md", kind, record_id, url))
@@ -85,8 +90,11 @@ def test_the_children_end_when_the_build_is_killed():
 
     report = validate(FIXTURE / "data", FIXTURE)
     # Far more Markdown than a pipe holds, so the renderer is blocked writing when the build dies.
-    jobs = [(f"people/{person_id}-{n}.md", "person", person_id, f"people/{person_id}/")
-            for n in range(400) for person_id in report.kb.people]
+    jobs = [
+        (f"people/{person_id}-{n}.md", "person", person_id, f"people/{person_id}/")
+        for n in range(400)
+        for person_id in report.kb.people
+    ]
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     build = context.Process(target=_build_that_never_reads, args=(report, jobs, sending))

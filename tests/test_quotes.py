@@ -27,20 +27,23 @@ def found(text: str, quote: str) -> bool:
 # -- normalization -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Alibaba\u2019s", "Alibaba's"),  # right single quotation mark
-    ("\u2018Foundry\u2019", "'Foundry'"),
-    ("\u201cToken Foundry\u201d", '"Token Foundry"'),
-    ("\u201eToken\u201f", '"Token"'),
-    ("\u00abToken\u00bb", '"Token"'),
-    ("AI\u2013centric", "AI-centric"),  # en dash
-    ("AI\u2014centric", "AI-centric"),  # em dash
-    ("AI\u2011centric", "AI-centric"),  # non-breaking hyphen
-    ("AI\u2212centric", "AI-centric"),  # minus sign
-    ("  two   spaces\tand\na line  ", "two spaces and a line"),
-    ("no\u00a0break", "no break"),  # NFKC: a no-break space is a space
-    ("\ufb01nance", "finance"),  # NFKC: the fi ligature
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Alibaba\u2019s", "Alibaba's"),  # right single quotation mark
+        ("\u2018Foundry\u2019", "'Foundry'"),
+        ("\u201cToken Foundry\u201d", '"Token Foundry"'),
+        ("\u201eToken\u201f", '"Token"'),
+        ("\u00abToken\u00bb", '"Token"'),
+        ("AI\u2013centric", "AI-centric"),  # en dash
+        ("AI\u2014centric", "AI-centric"),  # em dash
+        ("AI\u2011centric", "AI-centric"),  # non-breaking hyphen
+        ("AI\u2212centric", "AI-centric"),  # minus sign
+        ("  two   spaces\tand\na line  ", "two spaces and a line"),
+        ("no\u00a0break", "no break"),  # NFKC: a no-break space is a space
+        ("\ufb01nance", "finance"),  # NFKC: the fi ligature
+    ],
+)
 def test_normalize(raw, expected):
     assert normalize(raw) == expected
 
@@ -80,14 +83,17 @@ def test_whitespace_runs_collapse():
     assert found(HUB, "  Alibaba Group Holding has reorganized  ")
 
 
-@pytest.mark.parametrize("quote", [
-    "Alibaba Group Holding has restructured its artificial",  # a changed word
-    "alibaba Group Holding has reorganized its artificial",  # a changed case
-    "Alibaba Group Holding has reorganised its artificial",  # a changed spelling
-    "Alibaba Group Holding hasreorganized its artificial",  # a removed space
-    "Alibaba Group Holding has reorganized its artificial.",  # a punctuation mark added
-    "the company's core e-commerce businesses",  # the article says "e commerce"
-])
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Alibaba Group Holding has restructured its artificial",  # a changed word
+        "alibaba Group Holding has reorganized its artificial",  # a changed case
+        "Alibaba Group Holding has reorganised its artificial",  # a changed spelling
+        "Alibaba Group Holding hasreorganized its artificial",  # a removed space
+        "Alibaba Group Holding has reorganized its artificial.",  # a punctuation mark added
+        "the company's core e-commerce businesses",  # the article says "e commerce"
+    ],
+)
 def test_a_changed_quote_does_not_match(quote):
     assert not found(HUB, quote)
 
@@ -113,11 +119,14 @@ def test_min_quote_chars_is_documented_size():
 # -- spans back to the original text -------------------------------------------
 
 
-@pytest.mark.parametrize("quote, original", [
-    ("Alibaba's Chief Scientist", "Alibaba\u2019s Chief Scientist"),
-    ("the \u201cToken Foundry\u201d nomenclature", 'the "Token Foundry" nomenclature'),
-    ("Group CEO Eddie Wu", "Group CEO Eddie Wu"),
-])
+@pytest.mark.parametrize(
+    "quote, original",
+    [
+        ("Alibaba's Chief Scientist", "Alibaba\u2019s Chief Scientist"),
+        ("the \u201cToken Foundry\u201d nomenclature", 'the "Token Foundry" nomenclature'),
+        ("Group CEO Eddie Wu", "Group CEO Eddie Wu"),
+    ],
+)
 def test_span_maps_back_to_the_original(quote, original):
     text = normalize_with_offsets(FOUNDRY)
     start, end = text.span(quote)
@@ -190,8 +199,9 @@ def test_split_sentences_of_the_token_hub_article():
     assert found_sentences[1].endswith("Alibaba Token Hub Business Group.")
     assert found_sentences[-1].startswith("Artificial intelligence is increasingly becoming")
     # "Hangzhou based" and "e commerce" do not split a sentence.
-    assert any(s.startswith("The Token Hub will operate alongside") and s.endswith("growth strategy.")
-               for s in found_sentences)
+    assert any(
+        s.startswith("The Token Hub will operate alongside") and s.endswith("growth strategy.") for s in found_sentences
+    )
 
 
 def test_split_sentences_of_the_token_foundry_article():
@@ -199,8 +209,9 @@ def test_split_sentences_of_the_token_foundry_article():
     assert len(found_sentences) == 20
     # Headings and list items are sentences of their own.
     assert "Streamlining AI and Digital Asset Infrastructure" in found_sentences
-    assert "- Consolidation of the Tongyi Qianwen model series into a centralized production pipeline." \
-        in found_sentences
+    assert (
+        "- Consolidation of the Tongyi Qianwen model series into a centralized production pipeline." in found_sentences
+    )
     # "June 8, 2026," and "(LLM)" do not end a sentence.
     assert found_sentences[1].startswith("This strategic shift, announced on June 8, 2026, places")
     assert found_sentences[2].startswith("The reorganization signals") and "(LLM)" in found_sentences[2]
@@ -255,10 +266,18 @@ def reference_normalize_with_offsets(original: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
-TEXTS = st.text(st.one_of(
-    st.sampled_from(list("ab Z.,'\"-\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000\u2019\u201c\u2013\u00a8\ufb01\u2474"
-                         "\u0301\u00e9\uff21")),
-    st.characters(blacklist_categories=("Cs",))), max_size=60)
+TEXTS = st.text(
+    st.one_of(
+        st.sampled_from(
+            list(
+                "ab Z.,'\"-\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000\u2019\u201c\u2013\u00a8\ufb01\u2474"
+                "\u0301\u00e9\uff21"
+            )
+        ),
+        st.characters(blacklist_categories=("Cs",)),
+    ),
+    max_size=60,
+)
 
 
 @settings(max_examples=300, derandomize=True, database=None, deadline=None)
@@ -275,8 +294,8 @@ def test_normalize_with_offsets_matches_the_reference(text):
 @given(text=TEXTS, start=st.integers(0, 60), length=st.integers(1, 30))
 def test_a_slice_of_a_text_is_found_where_it_is(text, start, length):
     """Any piece of a text is found in it, and its span holds the same words."""
-    text = HUB[start * 50:start * 50 + 80] + text
-    quote = text[start:start + length]
+    text = HUB[start * 50 : start * 50 + 80] + text
+    quote = text[start : start + length]
     found_text = normalize_with_offsets(text)
     if not normalize(quote) or normalize(quote) not in normalize(text):
         return  # e.g. a piece that splits a character's NFKC form

@@ -43,19 +43,23 @@ def _entity(kind, url, attribute, record_id, directory_urls=True):
     def render(report):
         kb = report.kb
         return getattr(PageRenderer(kb, url, directory_urls), kind)(getattr(kb, attribute)[record_id])
+
     return render
 
 
 def _source(record_id):
     def render(report):
-        return SourceRenderer(report.kb, f"sources/{record_id}/").source(report.kb.sources[record_id],
-                                                                        report.coverage[record_id])
+        return SourceRenderer(report.kb, f"sources/{record_id}/").source(
+            report.kb.sources[record_id], report.coverage[record_id]
+        )
+
     return render
 
 
 def _overview(url, method, *args):
     def render(report):
         return getattr(OverviewRenderer(report.kb, url), method)(*args)
+
     return render
 
 
@@ -74,11 +78,17 @@ CASES = {
     "unit-motion-lab": _entity("unit", "units/motion-lab/", "units", "motion-lab"),
     "unit-autonomy-division": _entity("unit", "units/autonomy-division/", "units", "autonomy-division"),
     "event-motion-lab-folded-into-autonomy-division": _entity(
-        "event", "events/motion-lab-folded-into-autonomy-division/", "events",
-        "motion-lab-folded-into-autonomy-division"),
+        "event",
+        "events/motion-lab-folded-into-autonomy-division/",
+        "events",
+        "motion-lab-folded-into-autonomy-division",
+    ),
     "discrepancy-autonomy-division-announcement-date": _entity(
-        "discrepancy", "discrepancies/autonomy-division-announcement-date/", "discrepancies",
-        "autonomy-division-announcement-date"),
+        "discrepancy",
+        "discrepancies/autonomy-division-announcement-date/",
+        "discrepancies",
+        "autonomy-division-announcement-date",
+    ),
     "source-northwind-autonomy-report": _source("northwind-autonomy-report"),
     "timeline": _overview("timeline/", "timeline"),
     "org-chart": _overview("org-chart/", "orgchart"),
@@ -129,8 +139,11 @@ def test_every_citation_points_at_a_highlighted_quote_of_the_source_page(report)
     source_page = CASES[f"source-{source_id}"](report)
     # Each quote anchor sits right before the highlighted passage that starts there.
     anchors = set()
-    for run, quotes in re.findall(r'((?:<span class="kb-anchor" id="q-[0-9a-f]+"></span>)+)'
-                                  r'<mark class="kb-quote" data-quotes="([^"]*)"', source_page):
+    for run, quotes in re.findall(
+        r'((?:<span class="kb-anchor" id="q-[0-9a-f]+"></span>)+)'
+        r'<mark class="kb-quote" data-quotes="([^"]*)"',
+        source_page,
+    ):
         for anchor in re.findall(r'id="(q-[0-9a-f]+)"', run):
             assert anchor in quotes.split(), (anchor, quotes)
             anchors.add(anchor)
@@ -143,8 +156,10 @@ def test_every_citation_points_at_a_highlighted_quote_of_the_source_page(report)
             continue
         for href in _CITE.findall(render(report)):
             path, _, anchor = href.partition("#")
-            assert path.rstrip("/").endswith(f"sources/{source_id}") or path.endswith(f"sources/{source_id}.html"), \
-                (case, href)
+            assert path.rstrip("/").endswith(f"sources/{source_id}") or path.endswith(f"sources/{source_id}.html"), (
+                case,
+                href,
+            )
             assert anchor in anchors, (case, href)
             seen.add(anchor)
     assert seen == anchors

@@ -47,8 +47,11 @@ def test_two_builds_are_byte_identical(two_builds):
     if differing:
         path = differing[0]
         try:
-            diff = "\n".join(difflib.unified_diff(first[path].decode().splitlines(), second[path].decode().splitlines(),
-                                                  lineterm="", n=1))[:3000]
+            diff = "\n".join(
+                difflib.unified_diff(
+                    first[path].decode().splitlines(), second[path].decode().splitlines(), lineterm="", n=1
+                )
+            )[:3000]
         except UnicodeDecodeError:
             diff = "(binary)"
         pytest.fail(f"{len(differing)} files differ: {differing[:10]}\nfirst: {path}\n{diff}")
@@ -56,8 +59,9 @@ def test_two_builds_are_byte_identical(two_builds):
 
 
 def _commit_time() -> datetime | None:
-    result = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%ct"], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        ["git", "-C", str(REPO), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=False
+    )
     if result.returncode != 0 or not result.stdout.strip().isdigit():
         return None
     return datetime.fromtimestamp(int(result.stdout.strip()), UTC)
@@ -83,8 +87,9 @@ def test_an_explicit_source_date_epoch_wins(tmp_path_factory):
     """A build system that sets SOURCE_DATE_EPOCH (the reproducible-builds convention) decides the date."""
     site = tmp_path_factory.mktemp("epoch") / "site"
     build_site(site, env={**DEPLOY_ENV, "SOURCE_DATE_EPOCH": "1700000000"})
-    assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", (site / "sitemap.xml").read_text(encoding="utf-8"))) \
-        == {"2023-11-14"}
+    assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", (site / "sitemap.xml").read_text(encoding="utf-8"))) == {
+        "2023-11-14"
+    }
 
 
 def test_the_hook_pins_the_build_date_to_the_last_commit(monkeypatch):

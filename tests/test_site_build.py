@@ -20,8 +20,11 @@ from conftest_site import EDIT_ENV, ENTITY_FOLDERS, REPO, Site, has_class, is_ex
 pytestmark = pytest.mark.slow
 
 MAX_ENTITY_PAGE_BYTES = 60 * 1024
-FOREIGN = re.compile(r"fonts\.googleapis|fonts\.gstatic|cdn\.jsdelivr|unpkg\.com|cdnjs|googletagmanager|"
-                     r"google-analytics", re.IGNORECASE)
+FOREIGN = re.compile(
+    r"fonts\.googleapis|fonts\.gstatic|cdn\.jsdelivr|unpkg\.com|cdnjs|googletagmanager|"
+    r"google-analytics",
+    re.IGNORECASE,
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +68,12 @@ def _at_highlighted_quote(element, anchor: str) -> bool:
     sibling = element.find_next_sibling()
     while sibling is not None and sibling.name == "span" and has_class(sibling, "kb-anchor"):
         sibling = sibling.find_next_sibling()
-    return (sibling is not None and sibling.name == "mark" and has_class(sibling, "kb-quote")
-            and anchor in sibling.get("data-quotes", "").split())
+    return (
+        sibling is not None
+        and sibling.name == "mark"
+        and has_class(sibling, "kb-quote")
+        and anchor in sibling.get("data-quotes", "").split()
+    )
 
 
 def test_every_in_site_link_and_anchor_resolves(site):
@@ -134,7 +141,7 @@ def test_search_index_finds_people_by_every_name(site):
     page_entry = next(d for d in docs if d["location"] == "people/eddie-wu/")
     assert page_entry["title"] == "Eddie Wu"
     # JSON-LD is data for machines, not text for the search box.
-    assert not any("@context" in d["text"] or "\"@type\"" in d["text"] for d in docs)
+    assert not any("@context" in d["text"] or '"@type"' in d["text"] for d in docs)
 
 
 def test_nothing_is_loaded_from_another_host(site):
@@ -146,7 +153,14 @@ def test_nothing_is_loaded_from_another_host(site):
                 if not url or (element.name == "link" and "edit" in (element.get("rel") or [])):
                     continue
                 if element.name == "link" and not set(element.get("rel") or []) & {
-                        "stylesheet", "preload", "preconnect", "dns-prefetch", "icon", "modulepreload", "prefetch"}:
+                    "stylesheet",
+                    "preload",
+                    "preconnect",
+                    "dns-prefetch",
+                    "icon",
+                    "modulepreload",
+                    "prefetch",
+                }:
                     continue
                 if is_external(url):
                     offenders.append(f"{page.path}: <{element.name} {attribute}={url}>")
@@ -181,8 +195,11 @@ def test_entity_pages_carry_their_json_ld(site):
 
 def test_no_template_source_leaks_into_the_site(site):
     """The theme override is a template, not a page: it must not be published as a file."""
-    leaked = sorted(p.relative_to(site.root).as_posix() for p in site.root.rglob("*")
-                    if p.is_file() and p.suffix in (".md", ".yml", ".py") or "overrides" in p.parts)
+    leaked = sorted(
+        p.relative_to(site.root).as_posix()
+        for p in site.root.rglob("*")
+        if p.is_file() and p.suffix in (".md", ".yml", ".py") or "overrides" in p.parts
+    )
     assert leaked == []
 
 

@@ -14,13 +14,19 @@ def _claim(subject: str, field: str) -> Claim:
     return Claim(field, subject, field, "reported", f"{subject} {field}", (Citation("s", "a quote of the text"),))
 
 
-def _event(event_id: str, date: PartialDate | None = None, relation: str | None = None, anchor: str | None = None,
-           phrase: str | None = None) -> Event:
+def _event(
+    event_id: str,
+    date: PartialDate | None = None,
+    relation: str | None = None,
+    anchor: str | None = None,
+    phrase: str | None = None,
+) -> Event:
     when = None
     if date or relation or phrase:
         when = When(date, relation, anchor, phrase, _claim(event_id, "when"))
-    return Event(event_id, f"Event {event_id}", "statement", _claim(event_id, "event"), f"data/events/{event_id}.yml",
-                 when=when)
+    return Event(
+        event_id, f"Event {event_id}", "statement", _claim(event_id, "event"), f"data/events/{event_id}.yml", when=when
+    )
 
 
 def _events(*events: Event) -> dict[str, Event]:
@@ -47,7 +53,8 @@ def test_dated_events_come_first_with_the_events_placed_against_them():
 def test_events_placed_against_an_undated_one_stay_together_and_out_of_the_dated_list():
     groups = group_timeline(EVENTS)
     assert [(anchor.id, [e.id for e in events]) for anchor, events in groups.around] == [
-        ("launch", ["departures", "launch", "aftermath"])]
+        ("launch", ["departures", "launch", "aftermath"])
+    ]
     assert [e.id for e in groups.undated] == ["hire", "lonely"]
 
 
@@ -61,10 +68,15 @@ def test_every_event_is_in_exactly_one_group_and_the_order_agrees():
 
 
 def test_a_cycle_of_relations_does_not_loop():
-    events = _events(_event("a", relation="before", anchor="b", phrase="before b"),
-                     _event("b", relation="before", anchor="a", phrase="before a"))
+    events = _events(
+        _event("a", relation="before", anchor="b", phrase="before b"),
+        _event("b", relation="before", anchor="a", phrase="before a"),
+    )
     groups = group_timeline(events)
-    assert sorted(e.id for _, group in groups.around for e in group) + sorted(e.id for e in groups.undated) == ["a", "b"]
+    assert sorted(e.id for _, group in groups.around for e in group) + sorted(e.id for e in groups.undated) == [
+        "a",
+        "b",
+    ]
 
 
 def test_the_page_shows_the_groups_under_their_own_headings():

@@ -108,8 +108,10 @@ def _too_large(data: Path) -> None:
     """A person record just over the size limit: valid YAML, one huge statement list."""
     path = data / "people" / "eddie-wu.yml"
     text = path.read_text(encoding="utf-8") + "statements:\n"
-    item = ("  - text: Eddie Wu leads the division.\n    cite:\n      - source: alibaba-token-foundry-division\n"
-            "        quote: under the direct leadership of Group CEO Eddie Wu\n")
+    item = (
+        "  - text: Eddie Wu leads the division.\n    cite:\n      - source: alibaba-token-foundry-division\n"
+        "        quote: under the direct leadership of Group CEO Eddie Wu\n"
+    )
     text += item * (MAX_FILE_BYTES // len(item) + 1)
     assert len(text.encode()) > MAX_FILE_BYTES
     path.write_text(text, encoding="utf-8")
@@ -169,7 +171,7 @@ def parse_output(text: str) -> tuple[list[dict], int]:
     for line in lines[:-1]:
         if line.startswith("  hint: "):
             assert problems and "hint" not in problems[-1], f"stray hint line: {line!r}"
-            problems[-1]["hint"] = line[len("  hint: "):]
+            problems[-1]["hint"] = line[len("  hint: ") :]
             continue
         match = _PROBLEM.match(line)
         assert match, f"not a problem line: {line!r}"

@@ -43,15 +43,21 @@ print(json.dumps(out))
 
 
 def compare(roots: list[Path]) -> list[dict]:
-    result = subprocess.run([sys.executable, "-c", COMPARE, *map(str, roots)], cwd=ROOT, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", COMPARE, *map(str, roots)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
 def synthetic(root: Path, entities: int = 150) -> Path:
-    subprocess.run([sys.executable, "-m", "scripts.synth", "--entities", str(entities), "--out", str(root / "data")],
-                   cwd=ROOT, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "scripts.synth", "--entities", str(entities), "--out", str(root / "data")],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return root
 
 
@@ -60,8 +66,11 @@ def spoil(root: Path) -> Path:
     same id in two folders, a cycle of units and a quote changed so it is no longer in its source."""
     data = root / "data"
     units = sorted((data / "units").glob("*.yml"))
-    named = [u for u in units if any(f"unit: {u.stem}\n" in p.read_text(encoding="utf-8")
-                                     for p in (data / "people").glob("*.yml"))]
+    named = [
+        u
+        for u in units
+        if any(f"unit: {u.stem}\n" in p.read_text(encoding="utf-8") for p in (data / "people").glob("*.yml"))
+    ]
     named[0].unlink()
     shutil.copyfile(units[-1], data / "events" / units[-1].name)
     for child, parent in ((units[1], units[2]), (units[2], units[1])):
@@ -85,16 +94,19 @@ def same_id_twice(root: Path) -> Path:
     data = copy_good(root)
     group = (data / "units" / "alibaba-group.yml").read_text(encoding="utf-8")
     for same_id in ("eddie-wu", "alibaba-token-foundry-division"):
-        (data / "units" / f"{same_id}.yml").write_text(group.replace("id: alibaba-group\n", f"id: {same_id}\n"),
-                                                       encoding="utf-8")
+        (data / "units" / f"{same_id}.yml").write_text(
+            group.replace("id: alibaba-group\n", f"id: {same_id}\n"), encoding="utf-8"
+        )
     person = data / "people" / "eddie-wu.yml"
     text = person.read_text(encoding="utf-8")
     assert "unit: alibaba-group\n" in text
     person.write_text(text.replace("unit: alibaba-group\n", "unit: no-such-unit\n", 1), encoding="utf-8")
     source = data / "sources" / "alibaba-token-foundry-division.yml"
     text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("  - quote: Direct oversight by the CEO\n    reason: Not used by this minimal fixture.\n",
-                                   "", 1), encoding="utf-8")
+    source.write_text(
+        text.replace("  - quote: Direct oversight by the CEO\n    reason: Not used by this minimal fixture.\n", "", 1),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -137,10 +149,18 @@ def test_a_small_knowledge_base_is_checked_in_one_process(tmp_path):
 
 def test_a_report_from_shards_says_it_has_no_model(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-c", "from macros.validate import validate\n"
-                               f"r = validate({str(copy_good(tmp_path))!r}, workers=2, min_files_per_worker=0)\n"
-                               "try:\n    r.kb\nexcept RuntimeError as e:\n    print(e)"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-c",
+            "from macros.validate import validate\n"
+            f"r = validate({str(copy_good(tmp_path))!r}, workers=2, min_files_per_worker=0)\n"
+            "try:\n    r.kb\nexcept RuntimeError as e:\n    print(e)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "workers=1" in result.stdout, result.stderr
 
 

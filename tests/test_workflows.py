@@ -18,9 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.y*ml"))
-ISSUE_FORMS = sorted(
-    p for p in (GITHUB / "ISSUE_TEMPLATE").glob("*.y*ml") if p.stem != "config"
-)
+ISSUE_FORMS = sorted(p for p in (GITHUB / "ISSUE_TEMPLATE").glob("*.y*ml") if p.stem != "config")
 # Actions and the major versions they are pinned to.
 ALLOWED_ACTIONS = {
     "actions/checkout": "v4",
@@ -199,9 +197,7 @@ def test_deploy_builds_checks_then_deploys():
     assert pages_upload["with"]["path"].rstrip("/") == "site"
     # the upload comes after every check
     names = [s.get("run", s.get("uses", "")) for s in steps(build)]
-    assert names.index(pages_upload["uses"]) > max(
-        i for i, n in enumerate(names) if n.startswith("make ")
-    )
+    assert names.index(pages_upload["uses"]) > max(i for i, n in enumerate(names) if n.startswith("make "))
     needs = job["needs"]
     assert needs == "build" or needs == ["build"]
     assert any(u.startswith("actions/deploy-pages@") for u in uses(job))
@@ -245,9 +241,7 @@ def test_dependabot_updates_pip_and_actions_weekly():
 def test_issue_forms_ask_what_a_maintainer_needs():
     def labels(path: Path) -> tuple[str, list[str]]:
         form = load(path)
-        return form["name"], [
-            item["attributes"]["label"] for item in form["body"] if item["type"] != "markdown"
-        ]
+        return form["name"], [item["attributes"]["label"] for item in form["body"] if item["type"] != "markdown"]
 
     name, fields = labels(GITHUB / "ISSUE_TEMPLATE" / "correction.yml")
     assert name == "Report a correction"
