@@ -29,9 +29,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from macros import site
-from macros.model import FOLDERS
-from macros.problems import DataError
+from macros.kb.model import FOLDERS
+from macros.kb.problems import DataError
+from macros.session import build as site
 
 log = logging.getLogger("mkdocs.hooks.kb")
 

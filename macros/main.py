@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros import site
-from macros.canonical import template
-from macros.html import Linker
-from macros.pages import record_page
-from macros.problems import CODES
-from macros.render_overview import OverviewRenderer
-from macros.render_performance import load_results, results_table, targets_table
-from macros.render_reference import reference
+from macros.kb.canonical import template
+from macros.kb.problems import CODES
+from macros.rendering.markup import Linker
+from macros.rendering.overview import OverviewRenderer
+from macros.rendering.performance import load_results, results_table, targets_table
+from macros.rendering.reference import reference
+from macros.session import build as site
+from macros.session.pages import record_page
 from scripts.kb import help_text
 
 

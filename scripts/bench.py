@@ -88,8 +88,8 @@ def child_build(config_file: Path, site_dir: Path, capture: Path | None) -> None
     if capture is not None:
         import yaml
 
-        from macros.export import EXPORT_PATHS
-        from macros.site import SIZE_MARK, fill_sizes
+        from macros.exports.files import EXPORT_PATHS
+        from macros.session.build import SIZE_MARK, fill_sizes
 
         for src_uri, (meta, markdown) in pages.items():
             if SIZE_MARK in markdown:  # sizes the project puts in after this stage: the floor gets them too
@@ -357,7 +357,7 @@ def validate_only(entities: int, seed: int, work: Path, repeat: int = 1) -> dict
         )
         times.append(seconds)
         progress(f"    run {run} of {repeat}: {out.strip().splitlines()[-1]} in {seconds:.2f} s")
-    from macros.validate_shards import default_workers
+    from macros.kb.shards import default_workers
 
     median = sorted(times)[len(times) // 2]
     return {
@@ -492,7 +492,7 @@ def _nice_step(raw: float) -> float:
 
 
 def table(results_file: Path) -> str:
-    from macros.render_performance import results_table, targets_table
+    from macros.rendering.performance import results_table, targets_table
 
     results = _read_results(results_file)
     return results_table(results) + "\n" + targets_table(results)

@@ -13,13 +13,13 @@ import os
 import sys
 from pathlib import Path
 
-from macros import canonical
-from macros.export import export_files
-from macros.load import slug
-from macros.model import FOLDERS
-from macros.site import LOCAL_SITE_URL
-from macros.validate import validate
-from macros.validate_shards import default_workers
+from macros.exports.files import export_files
+from macros.kb import canonical
+from macros.kb.load import slug
+from macros.kb.model import FOLDERS
+from macros.kb.shards import default_workers
+from macros.kb.validate import validate
+from macros.session.build import LOCAL_SITE_URL
 
 PROG = "python -m scripts.kb"
 

@@ -36,9 +36,9 @@ from pathlib import Path
 
 import yaml
 
-from macros.load import slug
-from macros.model import FOLDERS
-from macros.quotes import normalize_with_offsets, split_sentences
+from macros.kb.load import slug
+from macros.kb.model import FOLDERS
+from macros.kb.quotes import normalize_with_offsets, split_sentences
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
 MODELINE = "# yaml-language-server: $schema=../schemas/{kind}.schema.json\n"

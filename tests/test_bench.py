@@ -107,7 +107,7 @@ def _run(entities: int, **figures) -> dict:
 
 
 def _verdicts(results: dict) -> dict[str, str]:
-    from macros.render_performance import targets_table
+    from macros.rendering.performance import targets_table
 
     rows = [line.split(" | ") for line in targets_table(results).splitlines()[2:]]
     return {row[0].lstrip("| "): row[2].rstrip(" |") for row in rows}

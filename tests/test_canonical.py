@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros.canonical import MODELINE, canonical, header_of, template
-from macros.model import FOLDERS
-from macros.yamlsafe import parse
+from macros.kb.canonical import MODELINE, canonical, header_of, template
+from macros.kb.model import FOLDERS
+from macros.kb.yamlsafe import parse
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import run_kb
 
-from macros.canonical import MODELINE
-from macros.problems import CODES, Problem
+from macros.kb.canonical import MODELINE
+from macros.kb.problems import CODES, Problem
 
 PROBLEM_LINE = re.compile(r"^data/\S+:\d+:\d+: error\[([a-z-]+)\]: .+$")
 

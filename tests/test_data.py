@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from macros.coverage import normalized
-from macros.dates import PartialDate
-from macros.quotes import MIN_QUOTE_CHARS
-from macros.validate import validate
+from macros.kb.coverage import normalized
+from macros.kb.dates import PartialDate
+from macros.kb.quotes import MIN_QUOTE_CHARS
+from macros.kb.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from macros.dates import PartialDate, ends_before_start, parse_date
+from macros.kb.dates import PartialDate, ends_before_start, parse_date
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,9 @@ from rdflib import BNode, Literal, URIRef
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT3
 
-from macros.dates import PartialDate
-from macros.export import (
+from macros.exports.atom import FALLBACK_UPDATED
+from macros.exports.claims_csv import COLUMNS
+from macros.exports.files import (
     CSV_PATH,
     EXPORT_PATHS,
     FEED_PATH,
@@ -37,12 +38,11 @@ from macros.export import (
     export_files,
     jsonld_script,
 )
-from macros.export_atom import FALLBACK_UPDATED
-from macros.export_csv import COLUMNS
-from macros.export_jsonld import JSONLD_PATH
-from macros.model import FOLDERS, Citation, Claim, Event, KnowledgeBase, Parent, Person, Role, Source, Unit, When
-from macros.quotes import normalize, quote_anchor
-from macros.validate import validate
+from macros.exports.jsonld import JSONLD_PATH
+from macros.kb.dates import PartialDate
+from macros.kb.model import FOLDERS, Citation, Claim, Event, KnowledgeBase, Parent, Person, Role, Source, Unit, When
+from macros.kb.quotes import normalize, quote_anchor
+from macros.kb.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 POPOLO_SCHEMAS = ROOT.parent / "shared" / "popolo" / "schemas"

@@ -35,10 +35,11 @@ from conftest import GOOD_DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros import schemas, yamlsafe
-from macros.model import FOLDERS
-from macros.problems import CODES
-from macros.validate import validate
+from macros.kb import schemas as schemas
+from macros.kb import yamlsafe
+from macros.kb.model import FOLDERS
+from macros.kb.problems import CODES
+from macros.kb.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -42,7 +42,7 @@ from conftest_site import (
     shared,
 )
 
-from macros.validate import validate
+from macros.kb.validate import validate
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from macros.html import Linker, esc, md_text, safe_url, tag
+from macros.rendering.markup import Linker, esc, md_text, safe_url, tag
 
 
 @pytest.mark.parametrize(

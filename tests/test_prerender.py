@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from macros.export import export_files
-from macros.model import FOLDERS
-from macros.pages import record_page
-from macros.prerender import Prerender, can_fork
-from macros.validate import validate
+from macros.exports.files import export_files
+from macros.kb.model import FOLDERS
+from macros.kb.validate import validate
+from macros.session.pages import record_page
+from macros.session.prerender import Prerender, can_fork
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kbsite"
 BASE = "https://example.org/kb/"

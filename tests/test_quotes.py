@@ -13,7 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from macros.quotes import _TRANSLATE, MIN_QUOTE_CHARS, normalize, normalize_with_offsets, quote_anchor, split_sentences
+from macros.kb.quotes import (
+    _TRANSLATE,
+    MIN_QUOTE_CHARS,
+    normalize,
+    normalize_with_offsets,
+    quote_anchor,
+    split_sentences,
+)
 
 SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
 HUB = (SOURCES / "alibaba-token-hub-business-group.txt").read_text(encoding="utf-8")

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from macros.quotes import quote_anchor
-from macros.render_overview import OverviewRenderer
-from macros.render_pages import PageRenderer
-from macros.render_source import SourceRenderer
-from macros.validate import validate
+from macros.kb.quotes import quote_anchor
+from macros.kb.validate import validate
+from macros.rendering.overview import OverviewRenderer
+from macros.rendering.pages import PageRenderer
+from macros.rendering.source import SourceRenderer
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kbsite"
 DATA = FIXTURE / "data"

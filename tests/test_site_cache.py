@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from macros import site
+from macros.session import build as site
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kbsite"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from macros.dates import PartialDate
-from macros.model import Citation, Claim, Event, KnowledgeBase, When, group_timeline, order_events
-from macros.render_overview import OverviewRenderer
+from macros.kb.dates import PartialDate
+from macros.kb.model import Citation, Claim, Event, KnowledgeBase, When, group_timeline, order_events
+from macros.rendering.overview import OverviewRenderer
 
 
 def _claim(subject: str, field: str) -> Claim:

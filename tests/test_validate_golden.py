@@ -34,8 +34,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, copy_good, run_kb
 
-from macros.problems import CODES
-from macros.yamlsafe import MAX_FILE_BYTES
+from macros.kb.problems import CODES
+from macros.kb.yamlsafe import MAX_FILE_BYTES
 
 BAD = FIXTURES / "bad"
 UPDATE = os.environ.get("KB_UPDATE_GOLDEN") == "1"

@@ -19,14 +19,14 @@ import pytest
 from conftest import copy_good
 from test_validate_golden import CASES, build_case
 
-from macros.validate import validate
-from macros.validate_shards import default_workers
+from macros.kb.shards import default_workers
+from macros.kb.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 
 COMPARE = """
 import json, sys
-from macros.validate import validate
+from macros.kb.validate import validate
 out = []
 for root in sys.argv[1:]:
     one = validate(root + "/data", root, workers=1)
@@ -152,7 +152,7 @@ def test_a_report_from_shards_says_it_has_no_model(tmp_path):
         [
             sys.executable,
             "-c",
-            "from macros.validate import validate\n"
+            "from macros.kb.validate import validate\n"
             f"r = validate({str(copy_good(tmp_path))!r}, workers=2, min_files_per_worker=0)\n"
             "try:\n    r.kb\nexcept RuntimeError as e:\n    print(e)",
         ],

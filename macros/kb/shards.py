@@ -25,10 +25,20 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .coverage import coverage_from_spans, normalized, quoted_spans
-from .load import Batch, Listing, Loaded, RecordFile, duplicate_ids, list_records, make_kb, read_records, where_in_text
-from .problems import Problem
-from .validate import (
+from macros.kb.coverage import coverage_from_spans, normalized, quoted_spans
+from macros.kb.load import (
+    Batch,
+    Listing,
+    Loaded,
+    RecordFile,
+    duplicate_ids,
+    list_records,
+    make_kb,
+    read_records,
+    where_in_text,
+)
+from macros.kb.problems import Problem
+from macros.kb.validate import (
     Report,
     check_attributions,
     check_citations,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .problems import Problem
+from macros.kb.problems import Problem
 
 MAX_FILE_BYTES = 1_000_000
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import csv
 import io
 
-from .export_common import Urls, kind_of
-from .model import KnowledgeBase
+from macros.exports.common import Urls, kind_of
+from macros.kb.model import KnowledgeBase
 
 COLUMNS = (
     "claim_id",

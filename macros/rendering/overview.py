@@ -3,11 +3,11 @@ the organization chart and the home page's figures."""
 
 from __future__ import annotations
 
-from .coverage import coverage_all
-from .html import esc, tag
-from .model import Event
-from .orgchart import change_svg
-from .render_pages import EVENT_KIND_LABELS, PageRenderer, _span
+from macros.kb.coverage import coverage_all
+from macros.kb.model import Event
+from macros.rendering.markup import esc, tag
+from macros.rendering.orgchart import change_svg
+from macros.rendering.pages import EVENT_KIND_LABELS, PageRenderer, _span
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:

@@ -13,14 +13,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schemas
-from .coverage import Coverage, coverage_all, normalized
-from .dates import ends_before_start
-from .load import Loaded, load
-from .model import FOLDERS, KnowledgeBase, Source
-from .problems import Problem
-from .quotes import MIN_QUOTE_CHARS, normalize
-from .yamlsafe import Document
+from macros.kb import schemas
+from macros.kb.coverage import Coverage, coverage_all, normalized
+from macros.kb.dates import ends_before_start
+from macros.kb.load import Loaded, load
+from macros.kb.model import FOLDERS, KnowledgeBase, Source
+from macros.kb.problems import Problem
+from macros.kb.quotes import MIN_QUOTE_CHARS, normalize
+from macros.kb.yamlsafe import Document
 
 ANY_ENTITY = ("person", "unit", "event")
 
@@ -77,7 +77,7 @@ def validate(data_dir: Path, root: Path | None = None, workers: int = 1, min_fil
     root = Path(root) if root else data_dir.parent
     with _gc_paused():
         if workers > 1:
-            from .validate_shards import validate_in_shards
+            from macros.kb.shards import validate_in_shards
 
             report = validate_in_shards(data_dir, root, workers, min_files_per_worker)
             if report is not None:

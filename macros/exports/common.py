@@ -9,9 +9,9 @@ import json
 from dataclasses import dataclass
 from urllib.parse import quote as _percent
 
-from .dates import PartialDate
-from .model import FOLDERS, Claim, KnowledgeBase
-from .quotes import quote_anchor
+from macros.kb.dates import PartialDate
+from macros.kb.model import FOLDERS, Claim, KnowledgeBase
+from macros.kb.quotes import quote_anchor
 
 
 def check_base_url(base_url: str) -> str:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import schemas
-from .dates import parse_date
-from .model import (
+from macros.kb import schemas
+from macros.kb.dates import parse_date
+from macros.kb.model import (
     FOLDERS,
     Account,
     Citation,
@@ -35,8 +35,8 @@ from .model import (
     Unit,
     When,
 )
-from .problems import Problem
-from .yamlsafe import Document, decode, parse
+from macros.kb.problems import Problem
+from macros.kb.yamlsafe import Document, decode, parse
 
 KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 

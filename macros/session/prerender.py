@@ -26,9 +26,9 @@ import threading
 import traceback
 from pathlib import Path
 
-from .export import export_files
-from .pages import record_page
-from .validate import Report
+from macros.exports.files import export_files
+from macros.kb.validate import Report
+from macros.session.pages import record_page
 
 BATCH = 25  # pages per message: fewer, larger writes to the pipe
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .dates import PartialDate, parse_date
+from macros.kb.dates import PartialDate, parse_date
 
 CLAIM_KINDS = ("reported", "attributed", "analysis")
 RECORD_KINDS = ("source", "person", "unit", "event", "discrepancy")

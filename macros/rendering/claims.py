@@ -7,9 +7,9 @@ keyboard focus (CSS only, so it works without JavaScript).
 
 from __future__ import annotations
 
-from .html import Linker, esc, tag
-from .model import Citation, Claim, KnowledgeBase
-from .quotes import quote_anchor
+from macros.kb.model import Citation, Claim, KnowledgeBase
+from macros.kb.quotes import quote_anchor
+from macros.rendering.markup import Linker, esc, tag
 
 KIND_LABELS = {
     "reported": "Reported",

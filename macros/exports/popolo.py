@@ -29,8 +29,8 @@ supports is kept in the other formats.
 
 from __future__ import annotations
 
-from .export_common import Urls, iso
-from .model import Claim, KnowledgeBase
+from macros.exports.common import Urls, iso
+from macros.kb.model import Claim, KnowledgeBase
 
 
 def _sources(kb: KnowledgeBase, urls: Urls, claims) -> list[dict]:

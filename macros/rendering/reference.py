@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from .canonical import _deref
-from .schemas import load_schemas
+from macros.kb.canonical import _deref
+from macros.kb.schemas import load_schemas
 
 KINDS = ("source", "person", "unit", "event", "discrepancy")
 

@@ -33,15 +33,15 @@ import json
 from functools import cache
 from pathlib import Path
 
-from .export_atom import DEFAULT_TITLE, atom_feed
-from .export_common import Urls, check_base_url, dump_json
-from .export_csv import claims_csv
-from .export_json import knowledge_base_bytes
-from .export_jsonld import JSONLD_PATH, JsonLd
-from .export_popolo import popolo
-from .model import KnowledgeBase
+from macros.exports.atom import DEFAULT_TITLE, atom_feed
+from macros.exports.claims_csv import claims_csv
+from macros.exports.common import Urls, check_base_url, dump_json
+from macros.exports.json_dump import knowledge_base_bytes
+from macros.exports.jsonld import JSONLD_PATH, JsonLd
+from macros.exports.popolo import popolo
+from macros.kb.model import KnowledgeBase
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schemas" / "export" / "knowledge-base.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "data" / "schemas" / "export" / "knowledge-base.schema.json"
 
 JSON_PATH = "data/knowledge-base.json"
 SCHEMA_PATH = "data/knowledge-base.schema.json"

@@ -59,9 +59,9 @@ rdfs:comment) in the dump itself, whose URL is their namespace.
 
 from __future__ import annotations
 
-from .dates import PartialDate
-from .export_common import Urls, unique
-from .model import Claim, Discrepancy, Event, KnowledgeBase, Person, Source, Unit
+from macros.exports.common import Urls, unique
+from macros.kb.dates import PartialDate
+from macros.kb.model import Claim, Discrepancy, Event, KnowledgeBase, Person, Source, Unit
 
 SCHEMA = "http://schema.org/"
 ORG = "http://www.w3.org/ns/org#"

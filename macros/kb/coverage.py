@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from .model import KnowledgeBase, Source
-from .quotes import NormalizedText, normalize_with_offsets, split_sentences
+from macros.kb.model import KnowledgeBase, Source
+from macros.kb.quotes import NormalizedText, normalize_with_offsets, split_sentences
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ no text of it goes through a template.
 
 from __future__ import annotations
 
-from .export import jsonld_script
-from .html import Linker, esc, md_text, tag
-from .model import Discrepancy, Event, KnowledgeBase, Person, Unit
-from .render_claims import ClaimRenderer
+from macros.exports.files import jsonld_script
+from macros.kb.model import Discrepancy, Event, KnowledgeBase, Person, Unit
+from macros.rendering.claims import ClaimRenderer
+from macros.rendering.markup import Linker, esc, md_text, tag
 
 EVENT_KIND_LABELS = {
     "reorganization": "Reorganization",

@@ -11,8 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .problems import Problem
-from .yamlsafe import Document
+from macros.kb.problems import Problem
+from macros.kb.yamlsafe import Document
 
 # jsonschema is imported when a record needs it, which a valid one never does (see fast_check_for):
 # importing it takes a tenth of a second, which every command and every build would pay.
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "data" / "schemas"
 
 
 @cache

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .coverage import Coverage, normalized
-from .html import esc, md_text, safe_url, tag
-from .model import Claim, KnowledgeBase, Source
-from .quotes import quote_anchor
-from .render_pages import NOT_SEARCHED, PageRenderer, _date_html
+from macros.kb.coverage import Coverage, normalized
+from macros.kb.model import Claim, KnowledgeBase, Source
+from macros.kb.quotes import quote_anchor
+from macros.rendering.markup import esc, md_text, safe_url, tag
+from macros.rendering.pages import NOT_SEARCHED, PageRenderer, _date_html
 
 UNKNOWN = '<span class="kb-unknown">unknown</span>'
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import yaml
 
-from .model import FOLDERS
-from .schemas import load_schemas
-from .yamlsafe import parse
+from macros.kb.model import FOLDERS
+from macros.kb.schemas import load_schemas
+from macros.kb.yamlsafe import parse
 
 MODELINE = "# yaml-language-server: $schema=../schemas/{kind}.schema.json"
 

@@ -7,10 +7,10 @@ URL style and the site's base URL.
 
 from __future__ import annotations
 
-from .export import entity_jsonld
-from .render_pages import PageRenderer
-from .render_source import SourceRenderer
-from .validate import Report
+from macros.exports.files import entity_jsonld
+from macros.kb.validate import Report
+from macros.rendering.pages import PageRenderer
+from macros.rendering.source import SourceRenderer
 
 KINDS = ("person", "unit", "event", "source", "discrepancy")
 

@@ -3,8 +3,8 @@ time (no diagram library loaded from a CDN at view time)."""
 
 from __future__ import annotations
 
-from .html import Linker, esc
-from .model import Event, KnowledgeBase
+from macros.kb.model import Event, KnowledgeBase
+from macros.rendering.markup import Linker, esc
 
 BOX_W, BOX_H, GAP, COL_GAP, PAD, HEAD = 280, 40, 12, 90, 10, 28
 MAX_CHARS = 34

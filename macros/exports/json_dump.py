@@ -25,8 +25,8 @@ objects with `citations`.
 
 from __future__ import annotations
 
-from .export_common import Urls, date_json, dump_json
-from .model import Claim, KnowledgeBase
+from macros.exports.common import Urls, date_json, dump_json
+from macros.kb.model import Claim, KnowledgeBase
 
 FORMAT_VERSION = "1.0"
 

@@ -13,12 +13,12 @@ import re
 import weakref
 from pathlib import Path
 
-from . import prerender
-from .export import EXPORT_PATHS, export_files
-from .html import esc
-from .pages import record_page
-from .problems import DataError
-from .validate import Report, validate
+from macros.exports.files import EXPORT_PATHS, export_files
+from macros.kb.problems import DataError
+from macros.kb.validate import Report, validate
+from macros.rendering.markup import esc
+from macros.session import prerender
+from macros.session.pages import record_page
 
 LOCAL_SITE_URL = "http://127.0.0.1:8000/"
 

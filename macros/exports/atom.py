@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from .dates import PartialDate
-from .export_common import Urls
-from .model import Event, KnowledgeBase
+from macros.exports.common import Urls
+from macros.kb.dates import PartialDate
+from macros.kb.model import Event, KnowledgeBase
 
 ATOM = "http://www.w3.org/2005/Atom"
 FALLBACK_UPDATED = "2000-01-01T00:00:00Z"
