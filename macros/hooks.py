@@ -29,7 +29,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from macros.kb.model import FOLDERS
+from macros.kb.kinds import FOLDERS
 from macros.kb.problems import DataError
 from macros.session import build as site
 

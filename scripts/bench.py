@@ -51,8 +51,10 @@ import sys
 import time
 from pathlib import Path
 
+from macros.kb.kinds import FOLDERS as FOLDERS_OF_KINDS
+
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ("people", "units", "events", "sources", "discrepancies")
+FOLDERS = tuple(FOLDERS_OF_KINDS.values())
 
 
 def progress(message: str) -> None:

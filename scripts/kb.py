@@ -15,8 +15,8 @@ from pathlib import Path
 
 from macros.exports.files import export_files
 from macros.kb import canonical
+from macros.kb.kinds import FOLDERS, KIND_OF_FOLDER, claim_kinds
 from macros.kb.load import slug
-from macros.kb.model import FOLDERS
 from macros.kb.shards import default_workers
 from macros.kb.validate import validate
 from macros.session.build import LOCAL_SITE_URL
@@ -142,10 +142,9 @@ def cmd_new(args) -> int:
 
 
 def _record_files(data: Path, paths: list[Path]) -> list[tuple[str, Path]]:
-    kind_of = {folder: kind for kind, folder in FOLDERS.items()}
     if paths:
-        return [(kind_of.get(p.parent.name, ""), p) for p in paths if p.suffix == ".yml"]
-    return [(kind, f) for folder, kind in sorted(kind_of.items()) for f in sorted((data / folder).glob("*.yml"))]
+        return [(KIND_OF_FOLDER.get(p.parent.name, ""), p) for p in paths if p.suffix == ".yml"]
+    return [(kind, f) for folder, kind in sorted(KIND_OF_FOLDER.items()) for f in sorted((data / folder).glob("*.yml"))]
 
 
 def cmd_fmt(args) -> int:
@@ -208,16 +207,10 @@ def cmd_stats(args) -> int:
     report = validate(args.data, Path.cwd())
     kb = report.kb
     print("records:")
-    for kind, table in (
-        ("sources", kb.sources),
-        ("people", kb.people),
-        ("units", kb.units),
-        ("events", kb.events),
-        ("discrepancies", kb.discrepancies),
-    ):
-        print(f"  {kind:<14} {len(table)}")
+    for kind, table in kb.tables():
+        print(f"  {FOLDERS[kind]:<14} {len(table)}")
     print("claims:")
-    for kind in ("reported", "attributed", "analysis"):
+    for kind in claim_kinds():
         print(f"  {kind:<14} {sum(1 for c in kb.claims if c.kind == kind)}")
     print(f"citations:       {kb.citation_count}")
     print("coverage (sentences used / no claim / unaccounted / total):")

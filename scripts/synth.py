@@ -36,8 +36,8 @@ from pathlib import Path
 
 import yaml
 
+from macros.kb.kinds import FOLDERS
 from macros.kb.load import slug
-from macros.kb.model import FOLDERS
 from macros.kb.quotes import normalize_with_offsets, split_sentences
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"

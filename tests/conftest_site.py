@@ -30,10 +30,12 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
+from macros.kb.kinds import FOLDERS as KIND_FOLDERS
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_DATA = REPO / "tests" / "fixtures" / "kbsite" / "data"
-FOLDERS = ("people", "units", "events", "sources", "discrepancies")
-ENTITY_FOLDERS = ("people", "units", "events", "discrepancies")
+FOLDERS = tuple(KIND_FOLDERS.values())
+ENTITY_FOLDERS = tuple(folder for kind, folder in KIND_FOLDERS.items() if kind != "source")
 # The environment variables the build reads; test builds set them explicitly.
 CONFIG_ENV = ("SITE_URL", "REPO_URL", "EDIT_URI", "KB_DATA", "SOURCE_DATE_EPOCH")
 EDIT_ENV = {"REPO_URL": "https://github.com/example/kb", "EDIT_URI": "edit/main/docs/"}

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from macros.kb.canonical import MODELINE, canonical, header_of, template
-from macros.kb.model import FOLDERS
+from macros.kb.kinds import FOLDERS
 from macros.kb.yamlsafe import parse
 
 DATA = Path(__file__).resolve().parent.parent / "data"

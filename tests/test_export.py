@@ -40,7 +40,8 @@ from macros.exports.files import (
 )
 from macros.exports.jsonld import JSONLD_PATH
 from macros.kb.dates import PartialDate
-from macros.kb.model import FOLDERS, Citation, Claim, Event, KnowledgeBase, Parent, Person, Role, Source, Unit, When
+from macros.kb.kinds import FOLDERS
+from macros.kb.model import Citation, Claim, Event, KnowledgeBase, Parent, Person, Role, Source, Unit, When
 from macros.kb.quotes import normalize, quote_anchor
 from macros.kb.validate import validate
 

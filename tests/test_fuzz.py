@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 
 from macros.kb import schemas as schemas
 from macros.kb import yamlsafe
-from macros.kb.model import FOLDERS
+from macros.kb.kinds import FOLDERS
 from macros.kb.problems import CODES
 from macros.kb.validate import validate
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from macros.exports.files import export_files
-from macros.kb.model import FOLDERS
+from macros.kb.kinds import FOLDERS
 from macros.kb.validate import validate
 from macros.session.pages import record_page
 from macros.session.prerender import Prerender, can_fork

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from urllib.parse import quote as _percent
 
 from macros.kb.dates import PartialDate
-from macros.kb.model import FOLDERS, Claim, KnowledgeBase
+from macros.kb.kinds import FOLDERS
+from macros.kb.model import Claim, KnowledgeBase
 from macros.kb.quotes import quote_anchor
 
 

@@ -327,11 +327,7 @@ class JsonLd:
 
     def dump(self) -> dict:
         kb = self.kb
-        graph = [
-            self.record_node(record_id)
-            for table in (kb.sources, kb.people, kb.units, kb.events, kb.discrepancies)
-            for record_id in table
-        ]
+        graph = [self.record_node(record_id) for _, table in kb.tables() for record_id in table]
         graph += [self.claim_node(c) for c in kb.claims]
         graph += self.quotation_nodes(kb.claims)
         graph += self.vocabulary_nodes()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import yaml
 
-from macros.kb.model import FOLDERS
 from macros.kb.schemas import load_schemas
 from macros.kb.yamlsafe import parse
 
@@ -162,7 +161,3 @@ def template(kind: str, record_id: str, name: str) -> str:
     }
     body = yaml.dump(bodies[kind], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, indent=2)
     return "\n".join(lines) + "\n" + body
-
-
-def folder_of(kind: str) -> str:
-    return FOLDERS[kind]

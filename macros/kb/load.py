@@ -17,8 +17,8 @@ from pathlib import Path
 
 from macros.kb import schemas
 from macros.kb.dates import parse_date
+from macros.kb.kinds import FOLDERS, KIND_OF_FOLDER, RECORD_KINDS
 from macros.kb.model import (
-    FOLDERS,
     Account,
     Citation,
     Claim,
@@ -37,8 +37,6 @@ from macros.kb.model import (
 )
 from macros.kb.problems import Problem
 from macros.kb.yamlsafe import Document, decode, parse
-
-KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 
 
 @dataclass
@@ -173,7 +171,7 @@ def read_records(files: list[RecordFile], names: dict[str, str] | None = None) -
     names.update(
         (doc.data["id"], doc.data.get("name") or doc.data.get("title") or doc.data.get("question")) for _, doc in parsed
     )
-    tables: dict[str, dict] = {kind: {} for kind in FOLDERS}
+    tables: dict[str, dict] = {kind: {} for kind in RECORD_KINDS}
     documents: dict[str, Document] = {}
     for file, doc in parsed:
         builder = _Builder(doc, file.kind, names)
@@ -214,13 +212,11 @@ def duplicate_ids(listing: Listing, batch: Batch, owned: set[str] | None = None)
 
 def make_kb(*tables: dict[str, dict]) -> KnowledgeBase:
     """A knowledge base of the records in `tables` (kind -> id -> record), each table in id order."""
-    merged: dict[str, dict] = {kind: {} for kind in FOLDERS}
+    merged: dict[str, dict] = {kind: {} for kind in RECORD_KINDS}
     for table in tables:
         for kind, records in table.items():
             merged[kind].update(records)
-    return KnowledgeBase(
-        *(dict(sorted(merged[k].items())) for k in ("source", "person", "unit", "event", "discrepancy"))
-    )
+    return KnowledgeBase(**{FOLDERS[kind]: dict(sorted(merged[kind].items())) for kind in RECORD_KINDS})
 
 
 def where_in_text(shown: str, text: str, path: tuple) -> Loc:

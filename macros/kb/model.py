@@ -11,11 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from macros.kb.dates import PartialDate, parse_date
-
-CLAIM_KINDS = ("reported", "attributed", "analysis")
-RECORD_KINDS = ("source", "person", "unit", "event", "discrepancy")
-# Folder in data/ and URL segment of each record kind.
-FOLDERS = {"source": "sources", "person": "people", "unit": "units", "event": "events", "discrepancy": "discrepancies"}
+from macros.kb.kinds import FOLDERS, RECORD_KINDS
 
 
 class Loc:
@@ -255,10 +251,23 @@ class KnowledgeBase:
 
     # -- lookups --------------------------------------------------------
 
+    def table(self, kind: str) -> dict[str, Record]:
+        """The records of one kind (the tables are named after the kinds' folders), by id."""
+        return getattr(self, FOLDERS[kind])
+
+    def tables(self) -> list[tuple[str, dict[str, Record]]]:
+        """(kind, its records) for every record kind, in RECORD_KINDS order."""
+        return [(kind, self.table(kind)) for kind in RECORD_KINDS]
+
+    @property
+    def size(self) -> int:
+        """The number of records."""
+        return sum(len(table) for _, table in self.tables())
+
     @cached_property
     def records(self) -> dict[str, Record]:
         merged: dict[str, Record] = {}
-        for table in (self.sources, self.people, self.units, self.events, self.discrepancies):
+        for _, table in self.tables():
             merged.update(table)
         return merged
 
@@ -273,8 +282,8 @@ class KnowledgeBase:
     def claims(self) -> tuple[Claim, ...]:
         """Every claim, in a stable order: by record kind, record id, then as written."""
         out: list[Claim] = []
-        for table in (self.people, self.units, self.events, self.discrepancies):
-            for record in table.values():
+        for kind, table in self.tables():
+            for record in table.values() if kind != "source" else ():
                 out.extend(record.claims)
         return tuple(out)
 

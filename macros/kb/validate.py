@@ -16,13 +16,12 @@ from pathlib import Path
 from macros.kb import schemas
 from macros.kb.coverage import Coverage, coverage_all, normalized
 from macros.kb.dates import ends_before_start
+from macros.kb.kinds import ENTITY_KINDS, FOLDERS
 from macros.kb.load import Loaded, load
-from macros.kb.model import FOLDERS, KnowledgeBase, Source
+from macros.kb.model import KnowledgeBase, Source
 from macros.kb.problems import Problem
 from macros.kb.quotes import MIN_QUOTE_CHARS, normalize
 from macros.kb.yamlsafe import Document
-
-ANY_ENTITY = ("person", "unit", "event")
 
 # Where references live, as the path with list positions replaced by "*",
 # and which record kinds each may name. Citation sources are handled apart.
@@ -30,12 +29,12 @@ REFERENCE_FIELDS: dict[tuple, tuple[str, ...]] = {
     ("roles", "*", "unit"): ("unit",),
     ("parents", "*", "unit"): ("unit",),
     ("statements", "*", "said_by"): ("person", "unit"),
-    ("statements", "*", "mentions", "*"): ANY_ENTITY,
+    ("statements", "*", "mentions", "*"): ENTITY_KINDS,
     ("original_units", "*"): ("unit",),
     ("resulting_units", "*"): ("unit",),
     ("people", "*"): ("person",),
     ("when", "event"): ("event",),
-    ("subjects", "*"): ANY_ENTITY,
+    ("subjects", "*"): ENTITY_KINDS,
     ("accounts", "*", "source"): ("source",),
 }
 # References that may not name their own record.
@@ -100,14 +99,10 @@ def validate(data_dir: Path, root: Path | None = None, workers: int = 1, min_fil
             loaded.documents,
             kb.sources,
             coverage,
-            complete=records == records_in(kb),
+            complete=records == kb.size,
             all_found=lambda source_id: quotes_all_found(kb, source_id),
         )
         return Report(sorted(set(problems)), coverage, records, kb.citation_count, loaded)
-
-
-def records_in(kb: KnowledgeBase) -> int:
-    return sum(len(t) for t in (kb.sources, kb.people, kb.units, kb.events, kb.discrepancies))
 
 
 @contextmanager

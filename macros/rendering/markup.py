@@ -12,7 +12,7 @@ import html
 import posixpath
 import re
 
-from macros.kb.model import FOLDERS
+from macros.kb.kinds import FOLDERS
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")  # Python-Markdown's escapable characters (~ is not one)
 

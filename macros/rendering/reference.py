@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 from macros.kb.canonical import _deref
+from macros.kb.kinds import RECORD_KINDS
 from macros.kb.schemas import load_schemas
-
-KINDS = ("source", "person", "unit", "event", "discrepancy")
 
 
 def _type_of(spec: dict, schemas: dict) -> str:
@@ -53,7 +52,7 @@ def _rows(schema: dict, schemas: dict, prefix: str = "") -> list[str]:
 def reference() -> str:
     schemas = load_schemas()
     out = []
-    for kind in KINDS:
+    for kind in RECORD_KINDS:
         schema = schemas[f"{kind}.schema.json"]
         out.append(f"## {kind.capitalize()}\n\n{schema.get('title', '')}. Schema: `data/schemas/{kind}.schema.json`.\n")
         out.append("| field | required | type | meaning |\n|---|---|---|---|")

@@ -12,8 +12,6 @@ from macros.kb.validate import Report
 from macros.rendering.pages import PageRenderer
 from macros.rendering.source import SourceRenderer
 
-KINDS = ("person", "unit", "event", "source", "discrepancy")
-
 
 def record_page(report: Report, kind: str, record_id: str, page_url: str, directory_urls: bool, base_url: str) -> str:
     """The page of the record `record_id` of kind `kind`; KeyError if there is none."""
