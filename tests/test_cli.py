@@ -304,7 +304,7 @@ def test_stats_exits_1_when_the_data_has_problems(tiny_kb):
     result = run_kb(["stats"], tiny_kb.parent)
     assert result.code == 1
     assert "  units          1\n" in result.out
-    assert result.out.endswith("5 records, 7 citations, 1 problems\n")
+    assert result.out.endswith("5 records, 7 citations, 1 problem\n")
 
 
 def test_help_lists_every_command():

@@ -39,6 +39,7 @@ from macros.kb import schemas as schemas
 from macros.kb import yamlsafe
 from macros.kb.kinds import FOLDERS
 from macros.kb.problems import CODES
+from macros.kb.report import plural
 from macros.kb.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +105,7 @@ def run(root: Path, files: dict[str, bytes]) -> None:
             assert problem.message and problem.hint, problem
             assert (root / problem.path).is_file(), problem
             problem.as_text(), problem.as_github()
-        assert report.summary().endswith(f", {len(report.problems)} problems")
+        assert report.summary().endswith(plural(len(report.problems), "problem"))
         if not report.problems:
             assert report.kb.records
     finally:

@@ -159,7 +159,7 @@ def test_the_good_base_is_valid(tmp_path):
 
 
 _PROBLEM = re.compile(r"^(?P<path>data/[^:]+):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>[a-z-]+)\]: (?P<message>.+)$")
-_SUMMARY = re.compile(r"^\d+ records, \d+ citations, (?P<count>\d+) problems$")
+_SUMMARY = re.compile(r"^\d+ records?, \d+ citations?, (?P<count>\d+) problems?$")
 
 
 def parse_output(text: str) -> tuple[list[dict], int]:

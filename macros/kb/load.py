@@ -219,12 +219,6 @@ def make_kb(*tables: dict[str, dict]) -> KnowledgeBase:
     return KnowledgeBase(**{FOLDERS[kind]: dict(sorted(merged[kind].items())) for kind in RECORD_KINDS})
 
 
-def where_in_text(shown: str, text: str, path: tuple) -> Loc:
-    """Where the value at `path` is in a record file read elsewhere (in another process), from its text."""
-    line, col = parse(text, shown)[0].where(path)
-    return Loc(shown, line, col)
-
-
 def load(data_dir: Path, root: Path | None = None) -> Loaded:
     """Load every record under `data_dir`; paths in problems are relative to `root`."""
     data_dir = Path(data_dir)
@@ -277,7 +271,7 @@ class _Builder:
                     line,
                     col,
                     "bad-date",
-                    f"{schemas._dotted(path)} '{value}' is not a real date: {error}",
+                    f"{schemas.dotted(path)} '{value}' is not a real date: {error}",
                     'give a real date: "2026", "2026-06" or "2026-06-08"',
                 )
             )

@@ -268,7 +268,7 @@ def _missing(error: ValidationError) -> str:
 
 def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
     path = tuple(error.absolute_path)
-    where = _dotted(path)
+    where = dotted(path)
     line, col = doc.where(path)
     validator = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -445,7 +445,7 @@ def _type_hint(path: tuple, value, expected: list) -> str:
     return ""
 
 
-def _dotted(path: tuple) -> str:
+def dotted(path: tuple) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

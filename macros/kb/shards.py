@@ -25,31 +25,20 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros.kb.coverage import coverage_from_spans, normalized, quoted_spans
-from macros.kb.load import (
-    Batch,
-    Listing,
-    Loaded,
-    RecordFile,
-    duplicate_ids,
-    list_records,
-    make_kb,
-    read_records,
-    where_in_text,
-)
-from macros.kb.problems import Problem
-from macros.kb.validate import (
-    Report,
-    check_attributions,
-    check_citations,
+from macros.kb.checks import (
+    Structure,
     check_coverage,
-    check_cycles,
-    check_dates,
-    check_no_claims,
-    check_references,
     citations_all_found,
     no_claims_all_found,
+    record_checks,
+    source_checks,
+    structure_checks,
+    structure_of,
 )
+from macros.kb.coverage import coverage_from_spans, normalized, quoted_spans
+from macros.kb.load import Batch, Listing, Loaded, RecordFile, duplicate_ids, list_records, make_kb, read_records
+from macros.kb.problems import Problem
+from macros.kb.report import Report
 
 
 @dataclass
@@ -57,8 +46,7 @@ class ShardResult:
     problems: list[Problem]
     spans: dict[str, list[tuple[int, int]]]  # source id -> where this shard's claims quote it
     missing: set[str]  # sources with a quote of this shard that is not in their text
-    parents: dict[str, list[str]]  # unit id -> its parents' ids
-    unit_texts: dict[str, tuple[str, str]]  # unit id -> (shown path, text) of each unit with parents
+    structure: Structure  # what the checks across records need of this shard's records
     records: int  # records built
     citations: int
 
@@ -114,20 +102,18 @@ def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_w
 
     source_files = {f.shown for f in listing.files if f.kind == "source"}
     problems = listing.problems + sources.problems + duplicate_ids(listing, sources, owned=source_files)
-    problems += check_references(Loaded(source_kb, sources.documents, listing.known, [], root))
-    problems += check_no_claims(source_kb)
-    parents: dict[str, list[str]] = {}
-    unit_texts: dict[str, tuple[str, str]] = {}
+    problems += record_checks(Loaded(source_kb, sources.documents, listing.known, [], root))
+    problems += source_checks(source_kb)
+    structure = Structure()
     spans: dict[str, list[tuple[int, int]]] = {}
     missing: set[str] = set()
     for result in results:
         problems += result.problems
-        parents.update(result.parents)
-        unit_texts.update(result.unit_texts)
+        structure.merge(result.structure)
         missing |= result.missing
         for source_id, found in result.spans.items():
             spans.setdefault(source_id, []).extend(found)
-    problems += check_cycles(parents, lambda unit, index: where_in_text(*unit_texts[unit], ("parents", index)))
+    problems += structure_checks(structure)
     coverage = {
         source_id: coverage_from_spans(source, spans.get(source_id, []))
         for source_id, source in source_kb.sources.items()
@@ -150,20 +136,14 @@ def _check_share(files: list[RecordFile]) -> ShardResult:
     batch = read_records(files, shared.names)
     kb = make_kb(shared.sources.tables, batch.tables)
     problems = batch.problems + duplicate_ids(shared.listing, batch, owned={f.shown for f in files})
-    problems += check_references(Loaded(kb, batch.documents, shared.listing.known, [], shared.root))
-    problems += check_dates(kb)
-    problems += check_attributions(kb)
-    problems += check_citations(kb)
+    problems += record_checks(Loaded(kb, batch.documents, shared.listing.known, [], shared.root))
     cited = [kb.sources[source_id] for source_id in kb.claims_citing if source_id in kb.sources]
     return ShardResult(
         problems=problems,
         spans={source.id: quoted_spans(kb, source) for source in cited},
         missing={source.id for source in cited if not citations_all_found(kb, source.id)},
-        parents={unit.id: [p.unit for p in unit.parents] for unit in kb.units.values()},
-        # The text the worker read, so a cycle is placed where it was found even if the file changes.
-        unit_texts={
-            unit.id: (unit.path, batch.documents[unit.path].text) for unit in kb.units.values() if unit.parents
-        },
+        # With the text the worker read, so a problem is placed where it was found even if the file changes.
+        structure=structure_of(kb, batch.documents),
         records=sum(len(table) for table in batch.tables.values()),
         citations=kb.citation_count,
     )

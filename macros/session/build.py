@@ -15,7 +15,8 @@ from pathlib import Path
 
 from macros.exports.files import EXPORT_PATHS, export_files
 from macros.kb.problems import DataError
-from macros.kb.validate import Report, validate
+from macros.kb.report import Report
+from macros.kb.validate import validate
 from macros.rendering.markup import esc
 from macros.session import prerender
 from macros.session.pages import record_page

@@ -8,7 +8,7 @@ URL style and the site's base URL.
 from __future__ import annotations
 
 from macros.exports.files import entity_jsonld
-from macros.kb.validate import Report
+from macros.kb.report import Report
 from macros.rendering.pages import PageRenderer
 from macros.rendering.source import SourceRenderer
 

@@ -27,7 +27,7 @@ import traceback
 from pathlib import Path
 
 from macros.exports.files import export_files
-from macros.kb.validate import Report
+from macros.kb.report import Report
 from macros.session.pages import record_page
 
 BATCH = 25  # pages per message: fewer, larger writes to the pipe
