@@ -1,4 +1,4 @@
-"""MkDocs hooks: a thin adapter between MkDocs and the knowledge base.
+"""MkDocs hooks: a thin adapter between MkDocs and the knowledge base's build session.
 
 - on_config: load and validate the data once; any problem stops the build
   before a page is written, with every problem listed. Without
@@ -8,10 +8,9 @@
   to render (`render_macros: false`), so no YAML text is ever rendered as a
   template. Its edit link points at the record's YAML file.
 - on_nav: start rendering the generated pages' Markdown, then the downloads,
-  in a second process (macros/prerender.py), while MkDocs builds pages.
+  in a second process (macros/session/prerender.py), while MkDocs builds pages.
 - on_page_markdown: a generated page's Markdown, from that process or
-  rendered here from the record's id (the same function the record macros
-  use, without compiling a template for each page).
+  rendered here from the record's id.
 - on_page_context: put the downloads' sizes in the downloads page, if they
   were still being made when the page was rendered.
 - on_post_build: write the data exports next to the pages.
@@ -31,15 +30,20 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from macros.kb.kinds import FOLDERS
 from macros.kb.problems import DataError
-from macros.session import build as site
+from macros.session.session import end_session, session_for
 
 log = logging.getLogger("mkdocs.hooks.kb")
+
+# A generated page's source: nothing for mkdocs-macros to render. Its Markdown
+# is written by on_page_markdown below, from the record's id alone; no text of
+# the page ever goes through a template (and no template is compiled per page).
+GENERATED_SOURCE = "---\nrender_macros: false\n---\n"
 
 
 def on_config(config):
     _pin_build_date(config)
     try:
-        report = site.load_report(config)
+        report = session_for(config).report
     except DataError as error:
         raise PluginError(str(error)) from None
     log.info("knowledge base: %s", report.summary())
@@ -67,26 +71,15 @@ def _pin_build_date(config) -> None:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
 
 
-# A generated page's source: nothing for mkdocs-macros to render. Its Markdown
-# is written by on_page_markdown below, from the record's id alone; no text of
-# the page ever goes through a template (and no template is compiled per page).
-GENERATED_SOURCE = "---\nrender_macros: false\n---\n"
-
-
 def on_files(files, config):
-    report = site.load_report(config)
-    kb = report.kb
-    for kind, table in (
-        ("person", kb.people),
-        ("unit", kb.units),
-        ("event", kb.events),
-        ("source", kb.sources),
-        ("discrepancy", kb.discrepancies),
-    ):
-        folder = FOLDERS[kind]
+    kb = session_for(config).report.kb
+    for kind, table in kb.tables():
         for record_id, record in table.items():
             file = File.generated(
-                config, f"{folder}/{record_id}.md", content=GENERATED_SOURCE, inclusion=InclusionLevel.NOT_IN_NAV
+                config,
+                f"{FOLDERS[kind]}/{record_id}.md",
+                content=GENERATED_SOURCE,
+                inclusion=InclusionLevel.NOT_IN_NAV,
             )
             file.kb_record = (kind, record_id)
             # Relative to edit_uri (which points into docs/): the record's YAML.
@@ -102,7 +95,7 @@ def on_nav(nav, config, files):
         for file in files.documentation_pages()
         if getattr(file, "kb_record", None)
     ]
-    site.start_prerender(config, jobs)
+    session_for(config).start_prerender(jobs)
     return nav
 
 
@@ -113,19 +106,18 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     kind, record_id = record
     page.meta.pop("render_macros", None)  # said to mkdocs-macros only: the page has no metadata
-    return site.generated_page(config, page.file.src_uri, kind, record_id, page.url)
+    return session_for(config).generated_page(page.file.src_uri, kind, record_id, page.url)
 
 
 @event_priority(100)  # before Material's search indexes the page
 def on_page_context(context, page, config, nav):
-    if site.SIZE_MARK in page.content:
-        page.content = site.fill_download_sizes(config, page.content)
+    page.content = session_for(config).fill_download_sizes(page.content)
     return context
 
 
 def on_post_build(config):
-    site.write_exports(config)
+    session_for(config).write_exports(Path(config.site_dir))
 
 
 def on_build_error(error, **kwargs):
-    site.stop_prerender()
+    end_session()

@@ -91,7 +91,7 @@ def child_build(config_file: Path, site_dir: Path, capture: Path | None) -> None
         import yaml
 
         from macros.exports.files import EXPORT_PATHS
-        from macros.session.build import SIZE_MARK, fill_sizes
+        from macros.session.downloads import SIZE_MARK, fill_sizes
 
         for src_uri, (meta, markdown) in pages.items():
             if SIZE_MARK in markdown:  # sizes the project puts in after this stage: the floor gets them too

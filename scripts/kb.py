@@ -13,13 +13,12 @@ import os
 import sys
 from pathlib import Path
 
-from macros.exports.files import export_files
+from macros.exports.files import LOCAL_BASE_URL, export_files
 from macros.kb import canonical
 from macros.kb.kinds import FOLDERS, KIND_OF_FOLDER, claim_kinds
 from macros.kb.load import slug
 from macros.kb.shards import default_workers
 from macros.kb.validate import validate
-from macros.session.build import LOCAL_SITE_URL
 
 PROG = "python -m scripts.kb"
 
@@ -187,7 +186,7 @@ def cmd_export(args) -> int:
         print(report.summary())
         print("nothing exported: fix the problems above first")
         return 1
-    base_url = args.base_url or os.environ.get("SITE_URL") or LOCAL_SITE_URL
+    base_url = args.base_url or os.environ.get("SITE_URL") or LOCAL_BASE_URL
     if not base_url.endswith("/"):
         base_url += "/"
     try:

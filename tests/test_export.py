@@ -36,7 +36,6 @@ from macros.exports.files import (
     SCHEMA_PATH,
     entity_jsonld,
     export_files,
-    jsonld_script,
 )
 from macros.exports.jsonld import JSONLD_PATH
 from macros.kb.dates import PartialDate
@@ -44,6 +43,7 @@ from macros.kb.kinds import FOLDERS
 from macros.kb.model import Citation, Claim, Event, KnowledgeBase, Parent, Person, Role, Source, Unit, When
 from macros.kb.quotes import normalize, quote_anchor
 from macros.kb.validate import validate
+from macros.rendering.markup import script_json
 
 ROOT = Path(__file__).resolve().parent.parent
 POPOLO_SCHEMAS = ROOT.parent / "shared" / "popolo" / "schemas"
@@ -507,7 +507,7 @@ def test_entity_jsonld_of_a_person(kb, dump):
 
 
 def test_jsonld_script_cannot_close_its_element():
-    text = jsonld_script({"name": "</script><script>alert(1)</script> & <!--"})
+    text = script_json({"name": "</script><script>alert(1)</script> & <!--"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"name": "</script><script>alert(1)</script> & <!--"}
 

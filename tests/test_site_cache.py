@@ -10,17 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from macros.session import build as site
+from macros.session.session import end_session, session_for
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kbsite"
 
 
 class Config:
-    """What load_report reads of MkDocs' configuration (a new one for each build, as `mkdocs serve` makes)."""
+    """What the build session reads of MkDocs' configuration (a new one for each build, as `mkdocs serve`
+    makes)."""
 
     def __init__(self, project: Path):
         self.config_file_path = str(project / "mkdocs.yml")
         self.extra = {"kb_data": "data"}
+        self.site_url = None
+        self.use_directory_urls = True
 
 
 class Garbage:
@@ -34,28 +37,27 @@ class Garbage:
 def project(tmp_path: Path):
     shutil.copytree(FIXTURE / "data", tmp_path / "data")
     yield tmp_path
-    site._cache.clear()
-    site._current.clear()
+    end_session()
     gc.unfreeze()  # leave the test process's collector as it was
 
 
 def test_one_load_per_build_and_a_reload_after_an_edit(project: Path):
     first_config = Config(project)
-    first = site.load_report(first_config)
-    assert site.load_report(first_config) is first  # every macro of a build asks: one load
-    assert site.load_report(Config(project)) is first  # a rebuild with nothing changed: no reload
+    first = session_for(first_config).report
+    assert session_for(first_config).report is first  # every macro of a build asks: one load
+    assert session_for(Config(project)).report is first  # a rebuild with nothing changed: no reload
     record = next((project / "data" / "people").glob("*.yml"))
     record.write_text(record.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert site.load_report(Config(project)) is not first  # an edit: loaded again
+    assert session_for(Config(project)).report is not first  # an edit: loaded again
 
 
 def test_a_reload_does_not_keep_the_last_builds_garbage(project: Path):
-    site.load_report(Config(project))
+    assert session_for(Config(project)).report.ok
     garbage = Garbage()
     left = weakref.ref(garbage)
     del garbage  # unreachable, waiting for the cycle collector
     record = next((project / "data" / "units").glob("*.yml"))
     record.write_text(record.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    site.load_report(Config(project))  # freezes what is alive, for the length of the new build
+    assert session_for(Config(project)).report.ok  # freezes what is alive, for the length of the new build
     gc.collect()
     assert left() is None, "the previous build's garbage was frozen with the new knowledge base"

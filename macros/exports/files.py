@@ -17,9 +17,8 @@ MkDocs, no clock, no network. The same data and base URL give the same bytes
 
 - `entity_jsonld(kb, record_id, base_url)` -> the JSON-LD of one person,
   unit, event, source (or discrepancy), with the same @ids (written relative
-  to an @base), types and terms as the dump; `jsonld_script(data)` serializes it for a
-  <script type="application/ld+json"> element (`<`, `>` and `&` escaped, so
-  text from the data cannot close the element).
+  to an @base), types and terms as the dump (the page embeds it: see
+  `macros.rendering.markup.script_json`).
 
 `base_url` is the absolute URL of the site's root, ending in '/': page URLs
 are base_url + 'people/<id>/' and so on, a claim's anchor is its id on its
@@ -29,7 +28,6 @@ source's page.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
@@ -42,6 +40,9 @@ from macros.exports.popolo import popolo
 from macros.kb.model import KnowledgeBase
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "data" / "schemas" / "export" / "knowledge-base.schema.json"
+
+# The base URL when the site has none (a local preview, `kb export` without --base-url): the address of `make serve`.
+LOCAL_BASE_URL = "http://127.0.0.1:8000/"
 
 JSON_PATH = "data/knowledge-base.json"
 SCHEMA_PATH = "data/knowledge-base.schema.json"
@@ -75,10 +76,3 @@ def entity_jsonld(kb: KnowledgeBase, record_id: str, base_url: str) -> dict:
     passages by IRI), and a named stub for each record they refer to, with
     @ids relative to the site's root. KeyError if there is no such record."""
     return JsonLd(kb, Urls(kb, check_base_url(base_url))).entity(record_id)
-
-
-def jsonld_script(data: dict) -> str:
-    """JSON text safe inside <script type="application/ld+json">: deterministic,
-    with <, > and & written as JSON escapes."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

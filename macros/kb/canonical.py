@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import yaml
 
-from macros.kb.schemas import load_schemas
+from macros.kb.schemas import deref, load_schemas
 from macros.kb.yamlsafe import parse
 
 MODELINE = "# yaml-language-server: $schema=../schemas/{kind}.schema.json"
@@ -38,7 +38,7 @@ _Dumper.add_representer(str, _str_presenter)
 
 def _order(value, schema: dict, schemas: dict):
     """Reorder mapping keys as the schema lists them (unknown keys last, sorted)."""
-    schema = _deref(schema, schemas)
+    schema = deref(schema, schemas)
     if isinstance(value, dict):
         properties = schema.get("properties", {})
         keys = [k for k in properties if k in value] + sorted(k for k in value if k not in properties)
@@ -47,20 +47,6 @@ def _order(value, schema: dict, schemas: dict):
         items = schema.get("items", {})
         return [_order(v, items, schemas) for v in value]
     return value
-
-
-def _deref(schema: dict, schemas: dict) -> dict:
-    while isinstance(schema, dict) and "$ref" in schema:
-        target = schema["$ref"]
-        file, _, pointer = target.partition("#")
-        document = schemas.get(file or "defs.schema.json", {})
-        node = document
-        for part in [p for p in pointer.split("/") if p]:
-            node = node.get(part, {})
-        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
-    if isinstance(schema, dict) and "anyOf" in schema:
-        return next((_deref(s, schemas) for s in schema["anyOf"] if "$ref" in s or "properties" in s), schema)
-    return schema
 
 
 def header_of(text: str) -> list[str]:
@@ -103,7 +89,7 @@ def template(kind: str, record_id: str, name: str) -> str:
     lines.append("# Fields (required ones are marked *):")
     required = set(schema.get("required", []))
     for key, spec in schema.get("properties", {}).items():
-        spec = _deref(spec, schemas)
+        spec = deref(spec, schemas)
         description = spec.get("description", "")
         if "enum" in spec:
             description = (description + " " if description else "") + "One of: " + ", ".join(spec["enum"]) + "."

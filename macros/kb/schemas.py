@@ -257,6 +257,22 @@ def fast_check_for(kind: str, schema_dir: Path = SCHEMA_DIR):
         return None
 
 
+def deref(schema: dict, schemas: dict) -> dict:
+    """The schema with its $refs (into these `schemas`, by file name) followed, and the branch of an anyOf
+    that describes a value (not null) chosen."""
+    while isinstance(schema, dict) and "$ref" in schema:
+        target = schema["$ref"]
+        file, _, pointer = target.partition("#")
+        document = schemas.get(file or "defs.schema.json", {})
+        node = document
+        for part in [p for p in pointer.split("/") if p]:
+            node = node.get(part, {})
+        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
+    if isinstance(schema, dict) and "anyOf" in schema:
+        return next((deref(s, schemas) for s in schema["anyOf"] if "$ref" in s or "properties" in s), schema)
+    return schema
+
+
 def _guess(key: str, allowed: list[str]) -> str | None:
     guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     return guess[0] if guess else None

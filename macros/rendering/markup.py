@@ -9,6 +9,7 @@ under /<repo>/); only http(s) URLs from the data are ever made live.
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 
@@ -105,3 +106,10 @@ def _attribute_name(key: str) -> str:
     """class_ -> class, aria_label -> aria-label (remembered: the same few names come back all the time)."""
     _ATTRIBUTE_NAMES[key] = name = key.rstrip("_").replace("_", "-")
     return name
+
+
+def script_json(data: dict) -> str:
+    """JSON text safe inside <script type="application/ld+json">: deterministic,
+    with <, > and & written as JSON escapes."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

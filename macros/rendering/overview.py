@@ -7,7 +7,7 @@ from macros.kb.coverage import coverage_all
 from macros.kb.model import Event
 from macros.rendering.markup import esc, tag
 from macros.rendering.orgchart import change_svg
-from macros.rendering.pages import EVENT_KIND_LABELS, PageRenderer, _span
+from macros.rendering.pages import EVENT_KIND_LABELS, PageRenderer, span_html
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -196,7 +196,7 @@ class OverviewRenderer(PageRenderer):
                 tag(
                     "li",
                     self.claims.record_link(u.id)
-                    + _span(p.start, p.end, p.status)
+                    + span_html(p.start, p.end, p.status)
                     + self.claims.markers(p.claim)
                     + self.subtree(u.id, seen | {u.id}),
                 )

@@ -8,10 +8,9 @@ no text of it goes through a template.
 
 from __future__ import annotations
 
-from macros.exports.files import jsonld_script
 from macros.kb.model import Discrepancy, Event, KnowledgeBase, Person, Unit
 from macros.rendering.claims import ClaimRenderer
-from macros.rendering.markup import Linker, esc, md_text, tag
+from macros.rendering.markup import Linker, esc, md_text, script_json, tag
 
 EVENT_KIND_LABELS = {
     "reorganization": "Reorganization",
@@ -45,18 +44,18 @@ def _section(title: str, body: str, searched: bool = True) -> str:
     return f"\n## {title}{'' if searched else NOT_SEARCHED}\n\n{body}\n" if body else ""
 
 
-def _date_html(date) -> str:
+def date_html(date) -> str:
     if date is None:
         return ""
     return tag("time", esc(date.human()), datetime=date.iso(), title=f"precision: {date.precision}")
 
 
-def _span(start, end, status) -> str:
+def span_html(start, end, status) -> str:
     parts = []
     if start:
-        parts.append(f"from {_date_html(start)}")
+        parts.append(f"from {date_html(start)}")
     if end:
-        parts.append(f"until {_date_html(end)}")
+        parts.append(f"until {date_html(end)}")
     if status == "announced":
         parts.append("announced, not yet begun")
     elif status == "former":
@@ -110,7 +109,7 @@ class PageRenderer:
 
     def when_short(self, event: Event) -> str:
         if event.date:
-            return _date_html(event.date)
+            return date_html(event.date)
         when = event.when
         if when and when.event:
             phrase = esc(when.phrase) if when.phrase else esc(when.relation or "")
@@ -176,7 +175,7 @@ class PageRenderer:
         return tag("div", heading + tag("div", accounts, class_="kb-accounts") + note, class_="kb-discrepancy")
 
     def jsonld(self, record_id: str, data: dict | None) -> str:
-        return f'\n<script type="application/ld+json">{jsonld_script(data)}</script>\n' if data else ""
+        return f'\n<script type="application/ld+json">{script_json(data)}</script>\n' if data else ""
 
     # -- pages -----------------------------------------------------------
 
@@ -225,11 +224,11 @@ class PageRenderer:
 
     def role_short(self, role) -> str:
         unit = f", {self.claims.record_link(role.unit)}" if role.unit else ""
-        return f"{esc(role.role)}{unit}{_span(role.start, role.end, role.status)}"
+        return f"{esc(role.role)}{unit}{span_html(role.start, role.end, role.status)}"
 
     def role_long(self, role) -> str:
         unit = f" — {self.claims.record_link(role.unit)}" if role.unit else ""
-        return f"<strong>{esc(role.role)}</strong>{unit}{_span(role.start, role.end, role.status)}"
+        return f"<strong>{esc(role.role)}</strong>{unit}{span_html(role.start, role.end, role.status)}"
 
     def unit(self, unit: Unit, jsonld: dict | None = None) -> str:
         children = self.kb.children_of.get(unit.id, ())
@@ -244,7 +243,7 @@ class PageRenderer:
                     (
                         "Part of",
                         "<br>".join(
-                            self.claims.record_link(p.unit) + _span(p.start, p.end, p.status) for p in unit.parents
+                            self.claims.record_link(p.unit) + span_html(p.start, p.end, p.status) for p in unit.parents
                         ),
                     ),
                     ("Parts", ", ".join(self.claims.record_link(u.id) for u, _ in children)),
@@ -263,7 +262,7 @@ class PageRenderer:
                         "".join(
                             self.claims.item(
                                 p.claim,
-                                body=f"Part of {self.claims.record_link(p.unit)}{_span(p.start, p.end, p.status)}",
+                                body=f"Part of {self.claims.record_link(p.unit)}{span_html(p.start, p.end, p.status)}",
                             )
                             for p in unit.parents
                         ),
@@ -327,7 +326,7 @@ class PageRenderer:
     def when_long(self, when) -> str:
         text = []
         if when.date:
-            text.append(f"Dated {_date_html(when.date)}")
+            text.append(f"Dated {date_html(when.date)}")
         if when.event:
             phrase = f"“{esc(when.phrase)}”: " if when.phrase else ""
             text.append(f"{phrase}{esc(when.relation or 'related to')} {self.claims.record_link(when.event)}")

@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-from macros.kb.canonical import _deref
 from macros.kb.kinds import RECORD_KINDS
-from macros.kb.schemas import load_schemas
+from macros.kb.schemas import deref, load_schemas
 
 
 def _type_of(spec: dict, schemas: dict) -> str:
-    spec = _deref(spec, schemas)
+    spec = deref(spec, schemas)
     if "enum" in spec:
         return "one of " + ", ".join(f"`{v}`" for v in spec["enum"])
     kind = spec.get("type")
     if kind == "array":
-        item = _deref(spec.get("items", {}), schemas)
+        item = deref(spec.get("items", {}), schemas)
         if "properties" in item:
             return "list of mappings"
         return "list of " + _type_of(item, schemas).replace("text", "texts").replace("id", "ids")
@@ -36,12 +35,12 @@ def _rows(schema: dict, schemas: dict, prefix: str = "") -> list[str]:
     rows = []
     required = set(schema.get("required", []))
     for key, spec in schema.get("properties", {}).items():
-        resolved = _deref(spec, schemas)
+        resolved = deref(spec, schemas)
         description = (resolved.get("description") or spec.get("description") or "").replace("|", "\\|")
         rows.append(
             f"| `{prefix}{key}` | {'yes' if key in required else ''} | {_type_of(spec, schemas)} | {description} |"
         )
-        nested = _deref(resolved.get("items", {}), schemas) if resolved.get("type") == "array" else resolved
+        nested = deref(resolved.get("items", {}), schemas) if resolved.get("type") == "array" else resolved
         if "properties" in nested and key != "cite" and nested.get("title") is None:
             sub = "[]." if resolved.get("type") == "array" else "."
             if not set(nested["properties"]) <= {"source", "quote"}:

@@ -10,7 +10,7 @@ from macros.kb.coverage import Coverage, normalized
 from macros.kb.model import Claim, KnowledgeBase, Source
 from macros.kb.quotes import quote_anchor
 from macros.rendering.markup import esc, md_text, safe_url, tag
-from macros.rendering.pages import NOT_SEARCHED, PageRenderer, _date_html
+from macros.rendering.pages import NOT_SEARCHED, PageRenderer, date_html
 
 UNKNOWN = '<span class="kb-unknown">unknown</span>'
 
@@ -47,7 +47,7 @@ class SourceRenderer(PageRenderer):
             ("Kind", esc(source.kind.replace("-", " "))),
             ("Publisher", esc(source.publisher) if source.publisher else UNKNOWN),
             ("Author", esc(source.author) if source.author else UNKNOWN),
-            ("Published", _date_html(source.published) if source.published else UNKNOWN),
+            ("Published", date_html(source.published) if source.published else UNKNOWN),
             ("Address", tag("a", esc(url), href=url, rel="nofollow noopener") if url else UNKNOWN),
             ("Archived text", f"<code>{esc(source.archive)}</code>, sha256 <code>{esc(source.sha256[:16])}…</code>"),
             (

@@ -1,8 +1,8 @@
-"""The Markdown of one record's page, as the hook (for generated pages) and the
-macros (for hand-written pages that call them) both produce it.
+"""The Markdown of one record's generated page: its renderer, given the record's JSON-LD.
 
-No MkDocs here: the caller gives the validated report, the page's URL, the
-URL style and the site's base URL.
+Rendering and the exports do not know each other; this is where a page gets
+the JSON-LD the exports make for its record. No MkDocs here: the caller gives
+the validated report, the page's URL, the URL style and the site's base URL.
 """
 
 from __future__ import annotations
@@ -23,5 +23,5 @@ def record_page(report: Report, kind: str, record_id: str, page_url: str, direct
     renderer = PageRenderer(kb, page_url, directory_urls)
     if kind == "discrepancy":
         return renderer.discrepancy(kb.discrepancies[record_id])
-    record = {"person": kb.people, "unit": kb.units, "event": kb.events}[kind][record_id]
+    record = kb.table(kind)[record_id]
     return getattr(renderer, kind)(record, entity_jsonld(kb, record_id, base_url))

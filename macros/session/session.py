@@ -1,0 +1,180 @@
+"""One build's state: the validated knowledge base, the pages and downloads made on a second core.
+
+The MkDocs adapters (hooks.py, main.py) ask `session_for(config)` for the
+session of the build in progress; everything a build keeps lives in that one
+object, and nothing here imports MkDocs. `settings_of` is the one place that
+reads MkDocs' configuration.
+
+`mkdocs serve` makes a new configuration for each rebuild: a new configuration
+gets a new session, which takes over the last one's validated knowledge base
+when no data file changed (the data folder's file stamps say so), and
+otherwise loads it again.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+from macros.exports.files import LOCAL_BASE_URL, export_files
+from macros.kb.problems import DataError
+from macros.kb.report import Report
+from macros.kb.validate import validate
+from macros.rendering.markup import Linker
+from macros.session import downloads, prerender
+from macros.session.pages import record_page
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a build needs to know of its configuration."""
+
+    data_dir: Path
+    project_dir: Path  # problems name files relative to it
+    base_url: str  # the site's absolute URL, ending in '/' (for exports and feeds)
+    directory_urls: bool
+
+
+def settings_of(config) -> Settings:
+    project = Path(config.config_file_path).resolve().parent
+    url = config.site_url or LOCAL_BASE_URL
+    return Settings(
+        data_dir=project / config.extra.get("kb_data", "data"),
+        project_dir=project,
+        base_url=url if url.endswith("/") else url + "/",
+        directory_urls=config.use_directory_urls,
+    )
+
+
+def _fingerprint(data_dir: Path) -> tuple:
+    stamps = []
+    for root, _, files in os.walk(data_dir):
+        for name in files:
+            stat = os.lstat(os.path.join(root, name))
+            stamps.append((root, name, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(stamps))
+
+
+class BuildSession:
+    """A build: its validated report (loaded once, raising DataError on any problem), the pages and
+    downloads rendered by a second process where that is safe, and the downloads' bytes otherwise."""
+
+    def __init__(self, settings: Settings, previous: BuildSession | None = None):
+        self.settings = settings
+        self._fingerprint = _fingerprint(settings.data_dir)
+        self._report: Report | None = None
+        self._exports: dict[str, bytes] | None = None
+        self._worker: prerender.Prerender | None = None
+        if previous is not None:
+            previous.close()
+            if previous.settings == settings and previous._fingerprint == self._fingerprint:
+                self._report = previous._report  # nothing changed: the same knowledge base
+            elif previous._report is not None:
+                # A rebuild after an edit: let the last build's objects go before freezing the new ones.
+                gc.unfreeze()
+                gc.collect()
+
+    @property
+    def report(self) -> Report:
+        """The validated knowledge base; raises DataError listing every problem."""
+        if self._report is None:
+            self._report = validate(self.settings.data_dir, self.settings.project_dir)
+            # The knowledge base lives as long as the build: keep its millions of objects out of the
+            # cycle collector's way, or each of its full passes during the build goes over all of them.
+            gc.freeze()
+        if self._report.problems:
+            raise DataError(self._report.problems)
+        return self._report
+
+    # -- pages -----------------------------------------------------------------
+
+    def start_prerender(self, jobs: list[tuple[str, str, str, str]]) -> None:
+        """Start rendering the generated pages (src_uri, kind, record id, page URL), and the downloads, in
+        two child processes, where that is safe; otherwise they are made here, when asked for."""
+        self.stop_prerender()
+        if not prerender.can_fork():
+            return
+        report = self.report
+        try:
+            self._worker = prerender.Prerender(report, jobs, self.settings.directory_urls, self.settings.base_url)
+        except (OSError, ValueError):  # no fork here, or no pipe
+            self._worker = None
+
+    def stop_prerender(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+    def generated_page(self, src_uri: str, kind: str, record_id: str, page_url: str) -> str:
+        """The Markdown of a record's generated page."""
+        markdown = self._worker.page(src_uri) if self._worker is not None else None
+        if markdown is None:
+            markdown = self.record_page(kind, record_id, page_url)
+        return markdown
+
+    def record_page(self, kind: str, record_id: str, page_url: str) -> str:
+        return record_page(self.report, kind, record_id, page_url, self.settings.directory_urls, self.settings.base_url)
+
+    # -- downloads -------------------------------------------------------------
+
+    def exports(self) -> dict[str, bytes]:
+        """The export files of this build (made once: the downloads page and the post-build step ask)."""
+        if self._exports is None:
+            self._exports = export_files(self.report.kb, self.settings.base_url)
+        return self._exports
+
+    def download_sizes(self, wait: bool = True) -> dict[str, int] | None:
+        """Path -> size in bytes of every download; None when they are still being made and `wait` is false."""
+        if self._worker is not None:
+            sizes = self._worker.export_sizes(wait)
+            if sizes is not None or not wait:
+                return sizes
+        return {path: len(content) for path, content in self.exports().items()}
+
+    def downloads_table(self, page_url: str) -> str:
+        return downloads.downloads_table(
+            self.download_sizes(wait=False), Linker(page_url, self.settings.directory_urls)
+        )
+
+    def fill_download_sizes(self, html: str) -> str:
+        """The page's HTML with the downloads table's size placeholders filled in."""
+        return downloads.fill_sizes(html, self.download_sizes()) if downloads.SIZE_MARK in html else html
+
+    def write_exports(self, site_dir: Path) -> None:
+        """Write the downloads into the site."""
+        if self._worker is None or not self._worker.move_exports(site_dir):
+            for relative_path, content in self.exports().items():
+                target = site_dir / relative_path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+        self.stop_prerender()
+
+    def close(self) -> None:
+        self.stop_prerender()
+
+
+# The session of the build in progress, with the configuration it belongs to (one process builds one
+# site at a time; `mkdocs serve` builds again with a new configuration after each edit).
+_active: tuple[weakref.ref, BuildSession] | None = None
+
+
+def session_for(config) -> BuildSession:
+    """The session of the build this MkDocs configuration belongs to."""
+    global _active
+    if _active is not None and _active[0]() is config:
+        return _active[1]
+    previous = _active[1] if _active is not None else None
+    session = BuildSession(settings_of(config), previous)
+    _active = (weakref.ref(config), session)
+    return session
+
+
+def end_session() -> None:
+    """Forget the build in progress (its second process stopped)."""
+    global _active
+    if _active is not None:
+        _active[1].close()
+        _active = None
