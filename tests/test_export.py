@@ -41,6 +41,7 @@ from macros.exports.jsonld import JSONLD_PATH
 from macros.kb.dates import PartialDate
 from macros.kb.kinds import FOLDERS
 from macros.kb.model import Citation, Claim, Event, KnowledgeBase, Parent, Person, Role, Source, Unit, When
+from macros.kb.prose import claim_text
 from macros.kb.quotes import normalize, quote_anchor
 from macros.kb.validate import validate
 from macros.rendering.markup import script_json
@@ -354,7 +355,11 @@ def test_csv_quotes_are_in_their_sources_and_urls_point_at_claims(kb, files):
         record = kb.records[row["subject"]]
         assert row["subject_kind"] == record.record_kind
         claim = next(c for c in record.claims if c.id == row["claim_id"])
-        assert (row["claim_field"], row["claim_kind"], row["claim_text"]) == (claim.field, claim.kind, claim.text)
+        assert (row["claim_field"], row["claim_kind"], row["claim_text"]) == (
+            claim.field,
+            claim.kind,
+            claim_text(kb, claim),
+        )
         assert row["page_url"].startswith(BASE) and row["page_url"].endswith(f"/{row['subject']}/#{claim.id}")
 
 

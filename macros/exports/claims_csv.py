@@ -18,6 +18,7 @@ import io
 
 from macros.exports.common import Urls, kind_of
 from macros.kb.model import KnowledgeBase
+from macros.kb.prose import claim_text
 
 COLUMNS = (
     "claim_id",
@@ -45,7 +46,7 @@ def claims_csv(kb: KnowledgeBase, urls: Urls) -> bytes:
                     kind_of(kb, claim.subject),
                     claim.field,
                     claim.kind,
-                    claim.text,
+                    claim_text(kb, claim),
                     citation.source,
                     citation.quote,
                     urls.claim(claim),

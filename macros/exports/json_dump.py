@@ -27,18 +27,19 @@ from __future__ import annotations
 
 from macros.exports.common import Urls, date_json, dump_json
 from macros.kb.model import Claim, KnowledgeBase
+from macros.kb.prose import claim_text
 
 FORMAT_VERSION = "1.0"
 
 
-def claim_json(urls: Urls, claim: Claim) -> dict:
+def claim_json(kb: KnowledgeBase, urls: Urls, claim: Claim) -> dict:
     return {
         "id": claim.id,
         "url": urls.claim(claim),
         "subject": claim.subject,
         "field": claim.field,
         "kind": claim.kind,
-        "text": claim.text,
+        "text": claim_text(kb, claim),
         "said_by": claim.said_by,
         "attribution": claim.attribution,
         "mentions": list(claim.mentions),
@@ -50,7 +51,7 @@ def claim_json(urls: Urls, claim: Claim) -> dict:
 
 def knowledge_base_json(kb: KnowledgeBase, urls: Urls) -> dict:
     def claim(c: Claim) -> dict:
-        return claim_json(urls, c)
+        return claim_json(kb, urls, c)
 
     def other_names(record) -> list:
         return [{"name": n.name, "claim": claim(n.claim)} for n in record.other_names]

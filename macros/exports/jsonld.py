@@ -62,6 +62,7 @@ from __future__ import annotations
 from macros.exports.common import Urls, unique
 from macros.kb.dates import PartialDate
 from macros.kb.model import Claim, Discrepancy, Event, KnowledgeBase, Person, Source, Unit
+from macros.kb.prose import claim_text
 
 SCHEMA = "http://schema.org/"
 ORG = "http://www.w3.org/ns/org#"
@@ -280,7 +281,7 @@ class JsonLd:
         node = {
             "@id": self.urls.claim(claim),
             "@type": types,
-            "text": claim.text,
+            "text": claim_text(self.kb, claim),
             "about": ref(self.urls.page(claim.subject)),
             "kb:kind": claim.kind,
             "kb:field": claim.field,

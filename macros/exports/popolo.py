@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from macros.exports.common import Urls, iso
 from macros.kb.model import Claim, KnowledgeBase
+from macros.kb.prose import claim_text
 
 
 def _sources(kb: KnowledgeBase, urls: Urls, claims) -> list[dict]:
@@ -74,7 +75,7 @@ def popolo(kb: KnowledgeBase, urls: Urls) -> dict:
                 "id": f"{person.id}/{role.claim.id}",
                 "person_id": person.id,
                 "role": role.role,
-                "label": role.claim.text,
+                "label": claim_text(kb, role.claim),
             }
             if role.unit:
                 membership["organization_id"] = role.unit
@@ -102,7 +103,7 @@ def popolo(kb: KnowledgeBase, urls: Urls) -> dict:
                     "member": {"@type": "Organization", "id": unit.id},
                     "organization_id": parent.unit,
                     "role": "part of",
-                    "label": parent.claim.text,
+                    "label": claim_text(kb, parent.claim),
                 }
                 if parent.start:
                     membership["start_date"] = iso(parent.start)

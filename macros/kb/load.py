@@ -131,9 +131,8 @@ def read_bytes(path: str | Path) -> bytes:
         os.close(descriptor)
 
 
-def read_records(files: list[RecordFile], names: dict[str, str] | None = None) -> Batch:
-    """Read, check and build the records of `files`. Claim texts name the records they refer to, from
-    these files and from `names` (id -> name of records read elsewhere)."""
+def read_records(files: list[RecordFile]) -> Batch:
+    """Read, check and build the records of `files`."""
     problems: list[Problem] = []
     parsed: list[tuple[RecordFile, Document]] = []
     id_docs: dict[str, Document] = {}
@@ -166,15 +165,10 @@ def read_records(files: list[RecordFile], names: dict[str, str] | None = None) -
             continue
         parsed.append((file, doc))
 
-    # Names are known before records are built, so claim texts can use them.
-    names = dict(names or {})
-    names.update(
-        (doc.data["id"], doc.data.get("name") or doc.data.get("title") or doc.data.get("question")) for _, doc in parsed
-    )
     tables: dict[str, dict] = {kind: {} for kind in RECORD_KINDS}
     documents: dict[str, Document] = {}
     for file, doc in parsed:
-        builder = _Builder(doc, file.kind, names)
+        builder = _Builder(doc, file.kind)
         try:
             record = builder.build(file.directory)
         except _Invalid as invalid:
@@ -245,9 +239,8 @@ def slug(text: str, words: int = 8) -> str:
 class _Builder:
     """Turns one schema-valid document into a record, with positions on every claim."""
 
-    def __init__(self, doc: Document, kind: str, names: dict[str, str]):
+    def __init__(self, doc: Document, kind: str):
         self.doc = doc
-        self.names = names
         self.kind = kind
         self.data = doc.data
         self.record_id = doc.data["id"]
@@ -320,32 +313,11 @@ class _Builder:
             loc=self.loc(path),
         )
 
-    def role_text(self, role: dict) -> str:
-        text = f"{self.data['name']}: {role['role']}"
-        if role.get("unit"):
-            text += f", {self.names.get(role['unit'], role['unit'])}"
-        if role.get("status") in ("former", "announced"):
-            text += f" ({role['status']})"
-        return text + "."
-
-    def when_text(self, when: dict, date) -> str:
-        """A readable sentence for an event's time: its date, or its stated place."""
-        parts = [f"dated {date.human()}"] if date else []
-        if when.get("event"):
-            relation = {"same-time": "at the same time as"}.get(
-                when.get("relation"), when.get("relation") or "relative to"
-            )
-            place = f"{relation} {self.names.get(when['event'], when['event'])}"
-            parts.append(f"“{when['phrase']}”, {place}" if when.get("phrase") else place)
-        elif when.get("phrase"):
-            parts.append(f"“{when['phrase']}”")
-        return f"{self.data['title']}: {'; '.join(parts) or 'time as stated'}."
-
     def other_names(self) -> tuple[OtherName, ...]:
         return tuple(
             OtherName(
                 n["name"],
-                self.claim(("other_names", i), "other_name", f"Also named {n['name']}.", "aka-" + slug(n["name"])),
+                self.claim(("other_names", i), "other_name", "", "aka-" + slug(n["name"])),
             )
             for i, n in enumerate(self.data.get("other_names", []))
         )
@@ -361,7 +333,7 @@ class _Builder:
         if self.kind == "source":
             return self.source(directory)
         if self.kind == "person":
-            name_claim = self.claim((), "name", f"Named {d['name']}.", "name")
+            name_claim = self.claim((), "name", "", "name")
             roles = tuple(
                 Role(
                     r["role"],
@@ -372,7 +344,7 @@ class _Builder:
                     self.claim(
                         ("roles", i),
                         "role",
-                        self.role_text(r),
+                        "",
                         "role-" + slug(r["role"], 5) + (f"-{r['unit']}" if r.get("unit") else ""),
                     ),
                 )
@@ -380,7 +352,7 @@ class _Builder:
             )
             return Person(d["id"], d["name"], name_claim, self.doc.path, self.other_names(), roles, self.statements())
         if self.kind == "unit":
-            name_claim = self.claim((), "name", f"Named {d['name']}.", "name")
+            name_claim = self.claim((), "name", "", "name")
             parents = tuple(
                 Parent(
                     p["unit"],
@@ -390,7 +362,7 @@ class _Builder:
                     self.claim(
                         ("parents", i),
                         "parent",
-                        f"{d['name']} is part of {self.names.get(p['unit'], p['unit'])}.",
+                        "",
                         f"parent-{p['unit']}",
                     ),
                 )
@@ -410,7 +382,7 @@ class _Builder:
                     w.get("relation"),
                     w.get("event"),
                     w.get("phrase"),
-                    self.claim(("when",), "when", self.when_text(w, date), "when"),
+                    self.claim(("when",), "when", "", "when"),
                 )
             return Event(
                 d["id"],

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from macros.kb.dates import PartialDate, parse_date
+from macros.kb.dates import PartialDate
 from macros.kb.kinds import FOLDERS, RECORD_KINDS
 
 
@@ -61,8 +61,10 @@ class Claim:
     """One cited statement about a record: the unit of evidence.
 
     `field` says which part of the record it supports (name, other_name, role,
-    parent, statement, event, when); `text` is a readable sentence for lists of
-    claims (on source pages and in exports).
+    parent, statement, event, when, account); `text` holds the data's own words
+    for the claims that have them (a statement, an event's summary or title, a
+    discrepancy's answer) and is empty for the others, whose sentence is made
+    where it is shown (macros.kb.prose.claim_text).
     """
 
     id: str  # stable anchor, unique within its record
@@ -453,7 +455,3 @@ def group_timeline(events: dict[str, Event]) -> TimelineGroups:
     )
     undated = tuple(e for e in ordered if keys[e.id][0] == 1 and len(members[keys[e.id][2]]) == 1)
     return TimelineGroups(dated, around, undated)
-
-
-def partial(value: str | None) -> PartialDate | None:
-    return parse_date(value) if value else None

@@ -58,7 +58,6 @@ class _Shared:
     listing: Listing
     root: Path
     sources: Batch
-    names: dict[str, str]
 
 
 _shared: _Shared | None = None
@@ -91,7 +90,7 @@ def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_w
     source_kb = make_kb(sources.tables)
     for source in source_kb.sources.values():
         normalized(source.text)  # once, here, rather than once in each worker
-    _shared = _Shared(listing, root, sources, {s.id: s.title for s in source_kb.sources.values()})
+    _shared = _Shared(listing, root, sources)
     try:
         # More shares than workers, dealt round-robin: the work evens out as the first finish.
         shares = [files[i :: workers * 4] for i in range(workers * 4)]
@@ -133,7 +132,7 @@ def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_w
 def _check_share(files: list[RecordFile]) -> ShardResult:
     """In a worker: every check of these record files that needs no other record file."""
     shared = _shared
-    batch = read_records(files, shared.names)
+    batch = read_records(files)
     kb = make_kb(shared.sources.tables, batch.tables)
     problems = batch.problems + duplicate_ids(shared.listing, batch, owned={f.shown for f in files})
     problems += record_checks(Loaded(kb, batch.documents, shared.listing.known, [], shared.root))

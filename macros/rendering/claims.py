@@ -8,6 +8,7 @@ keyboard focus (CSS only, so it works without JavaScript).
 from __future__ import annotations
 
 from macros.kb.model import Citation, Claim, KnowledgeBase
+from macros.kb.prose import claim_text
 from macros.kb.quotes import quote_anchor
 from macros.rendering.markup import Linker, esc, tag
 
@@ -83,7 +84,7 @@ class ClaimRenderer:
 
     def item(self, claim: Claim, body: str | None = None, anchor: bool = True) -> str:
         """A claim as a list item: badge, text (or the given HTML body), markers, permalink."""
-        content = body if body is not None else esc(claim.text)
+        content = body if body is not None else esc(claim_text(self.kb, claim))
         permalink = (
             tag(
                 "a",
@@ -111,6 +112,9 @@ class ClaimRenderer:
         home = self.record_link(claim.subject, claim.id, label=self.kb.name_of(claim.subject))
         return tag(
             "li",
-            self.badge(claim) + esc(claim.text) + self.markers(claim) + f' <span class="kb-from">(on {home})</span>',
+            self.badge(claim)
+            + esc(claim_text(self.kb, claim))
+            + self.markers(claim)
+            + f' <span class="kb-from">(on {home})</span>',
             class_=f"kb-claim kb-kind-{claim.kind}",
         )

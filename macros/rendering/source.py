@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from macros.kb.coverage import Coverage, normalized
 from macros.kb.model import Claim, KnowledgeBase, Source
+from macros.kb.prose import claim_text
 from macros.kb.quotes import quote_anchor
 from macros.rendering.markup import esc, md_text, safe_url, tag
 from macros.rendering.pages import NOT_SEARCHED, PageRenderer, date_html
@@ -99,7 +100,7 @@ class SourceRenderer(PageRenderer):
             items.append(
                 tag(
                     "li",
-                    f"{self.claims.badge(claim)}<strong>{home}</strong>: {esc(claim.text)}"
+                    f"{self.claims.badge(claim)}<strong>{home}</strong>: {esc(claim_text(self.kb, claim))}"
                     f'<br><span class="kb-quotes">{quotes}</span>',
                     class_=f"kb-claim kb-kind-{claim.kind}",
                 )
@@ -149,8 +150,8 @@ class SourceRenderer(PageRenderer):
                     "a",
                     "↩",
                     href=self.link.record(self.kb.get(claim.subject).record_kind, claim.subject, claim.id),
-                    title=f"{name}: {claim.text}",
-                    aria_label=f"Claim on {name}: {claim.text}",
+                    title=f"{name}: {claim_text(self.kb, claim)}",
+                    aria_label=f"Claim on {name}: {claim_text(self.kb, claim)}",
                 )
             )
         return tag("sup", "".join(links), class_="kb-backrefs", data_search_exclude="true")
