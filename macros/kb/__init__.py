@@ -1,0 +1,37 @@
+"""The domain: the knowledge base as data, read from data/ and checked. Knows nothing of MkDocs,
+of pages or of export formats.
+
+    kinds      the record, claim and event kinds and the records' folders: the one place they are named
+    model      frozen records, claims and citations; the knowledge base with its indexes and timeline
+    dates      reduced-precision dates (2026, 2026-06, 2026-06-08)
+    problems   a problem found in the data (path:line:col, code, message, hint); every code
+    yamlsafe   strict YAML reading that keeps the line and column of every value
+    schemas    the JSON Schemas of data/schemas/, and a fast compiled check of valid records
+    load       data/ files to documents to records
+    checks     the checks that span records, one module per family
+    validate   runs every check in one process
+    shards     runs them in several processes, for a large knowledge base
+    report     the outcome of a validation run
+    quotes     the quote normalization, exact matching, anchors, sentence splitting
+    coverage   is every sentence of a source cited or marked as carrying no claim?
+    prose      how a claim reads as one sentence
+    canonical  the canonical form of a record file, and annotated templates of new records
+"""
+
+__all__ = [
+    "canonical",
+    "checks",
+    "coverage",
+    "dates",
+    "kinds",
+    "load",
+    "model",
+    "problems",
+    "prose",
+    "quotes",
+    "report",
+    "schemas",
+    "shards",
+    "validate",
+    "yamlsafe",
+]

@@ -1,0 +1,14 @@
+"""The model as Markdown and HTML strings for the site's pages. Every string that came from YAML is
+escaped here; every link is relative to the page it is on. Imports only the domain (macros.kb).
+
+    markup       escaping, elements, relative links, safe URLs, JSON for a <script>
+    claims       a claim with its kind badge and citation markers
+    pages        the pages of people, units, events and discrepancies
+    source       a source's page: its archived text with every quoted passage highlighted
+    overview     index tables, the timeline, the discrepancies page, the organization chart
+    orgchart     before-and-after diagrams of reorganizations, as inline SVG
+    reference    the record format reference, from the schemas
+    performance  the Performance page's tables, from the benchmark's results
+"""
+
+__all__ = ["claims", "markup", "orgchart", "overview", "pages", "performance", "reference", "source"]
