@@ -130,7 +130,7 @@ def floor_config(project_config: Path, floor_dir: Path) -> Path:
     class Loader(yaml.SafeLoader):
         pass
 
-    Loader.add_constructor("!ENV", lambda loader, node: None)  # site_url and friends: unset, as in the bench
+    Loader.add_constructor("!ENV", lambda _loader, _node: None)  # site_url and friends: unset, as in the bench
     project = yaml.load(project_config.read_text(encoding="utf-8"), Loader=Loader)
     theme = dict(project["theme"])
     if theme.get("custom_dir"):

@@ -12,12 +12,6 @@ from macros.kb.prose import claim_text
 from macros.kb.quotes import quote_anchor
 from macros.rendering.markup import Linker, esc, tag
 
-KIND_LABELS = {
-    "reported": "Reported",
-    "attributed": "Attributed",
-    "analysis": "Analysis",
-}
-
 
 class ClaimRenderer:
     """Renders claims for one page; numbers citation markers across the page."""

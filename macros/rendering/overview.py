@@ -7,7 +7,7 @@ from macros.kb.coverage import coverage_all
 from macros.kb.model import Event
 from macros.rendering.markup import esc, tag
 from macros.rendering.orgchart import change_svg
-from macros.rendering.pages import EVENT_KIND_LABELS, PageRenderer, span_html
+from macros.rendering.pages import PageRenderer, kind_label, span_html
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -45,7 +45,7 @@ class OverviewRenderer(PageRenderer):
             ]
             return _table(["Unit", "Kind", "Part of", "Other names"], rows)
         if kind == "event":
-            rows = [[self.when_short(e), link(e.id), esc(EVENT_KIND_LABELS.get(e.kind, e.kind))] for e in kb.timeline()]
+            rows = [[self.when_short(e), link(e.id), esc(kind_label(e.kind))] for e in kb.timeline()]
             return _table(["When", "Event", "Kind"], rows)
         if kind == "source":
             coverage = coverage_all(kb)
@@ -123,7 +123,7 @@ class OverviewRenderer(PageRenderer):
             "li",
             f'<p class="kb-timeline-when">{self.when_short(event)}</p>'
             f'<p class="kb-timeline-title">{self.claims.record_link(event.id)} '
-            f'<span class="kb-kind">{esc(EVENT_KIND_LABELS.get(event.kind, event.kind))}</span></p>'
+            f'<span class="kb-kind">{esc(kind_label(event.kind))}</span></p>'
             f"<p>{esc(event.summary or event.title)}{self.claims.markers(claim)}</p>",
             id=event.id,
         )

@@ -12,15 +12,10 @@ from macros.kb.model import Discrepancy, Event, KnowledgeBase, Person, Unit
 from macros.rendering.claims import ClaimRenderer
 from macros.rendering.markup import Linker, esc, md_text, script_json, tag
 
-EVENT_KIND_LABELS = {
-    "reorganization": "Reorganization",
-    "formation": "Formation",
-    "appointment": "Appointment",
-    "departure": "Departure",
-    "hire": "Hire",
-    "statement": "Statement",
-    "announcement": "Announcement",
-}
+
+def kind_label(kind: str) -> str:
+    """A kind as shown: "reorganization" -> "Reorganization", "news-report" -> "News report"."""
+    return kind.replace("-", " ").capitalize()
 
 
 # What goes in the search index: each fact once, on its home page. A page's
@@ -102,7 +97,7 @@ class PageRenderer:
                 tag(
                     "li",
                     f"{self.when_short(event)} {self.claims.record_link(event.id)} "
-                    f'<span class="kb-kind">{esc(EVENT_KIND_LABELS.get(event.kind, event.kind))}</span>',
+                    f'<span class="kb-kind">{esc(kind_label(event.kind))}</span>',
                 )
             )
         return tag("ul", "".join(rows), class_="kb-events")
@@ -301,7 +296,7 @@ class PageRenderer:
             f"# {md_text(event.title)}\n\n",
             _dl(
                 [
-                    ("Kind", esc(EVENT_KIND_LABELS.get(event.kind, event.kind))),
+                    ("Kind", esc(kind_label(event.kind))),
                     ("When", self.when_short(event)),
                     ("Before", unit_list(event.original_units)),
                     ("After", unit_list(event.resulting_units)),
