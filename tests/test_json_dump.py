@@ -1,0 +1,35 @@
+"""The exports' JSON writer gives exactly the standard library's bytes (sorted keys, two-space
+indent, UTF-8), through orjson where it can and the standard library where it cannot."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from macros.exports.common import dump_json
+
+TEXT = st.text(st.characters(exclude_categories=("Cs",)))  # no lone surrogates: not UTF-8
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | TEXT
+JSON = st.recursive(SCALARS, lambda inner: st.lists(inner) | st.dictionaries(TEXT, inner), max_leaves=40)
+
+
+def standard(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+@given(JSON)
+def test_the_same_bytes_as_the_standard_library(data):
+    assert dump_json(data) == standard(data)
+
+
+def test_what_orjson_does_not_take_is_written_by_the_standard_library():
+    for data in ({"n": 10**30}, {1: "a key that is not text"}, [{"deep": [2**64]}]):
+        assert dump_json(data) == standard(data)
+
+
+def test_text_from_the_data_is_escaped_as_json_requires():
+    data = {"quote": '"\\\n\t\x00\x1f</script>\u2028é漢😀'}
+    assert json.loads(dump_json(data)) == data
+    assert dump_json(data) == standard(data)
