@@ -140,11 +140,11 @@ def test_span_maps_back_to_the_original(quote, original):
     assert FOUNDRY[start:end] == original
 
 
-def test_span_across_a_line_break_and_collapsed_spaces():
-    original = "first line ends here.\n\n   Second   line\u2019s words."
+def test_span_across_collapsed_spaces_within_a_line():
+    original = "first line ends here.\n\n   Second   line\u2019s  \t words."
     text = normalize_with_offsets(original)
-    start, end = text.span("here. Second line's")
-    assert original[start:end] == "here.\n\n   Second   line\u2019s"
+    start, end = text.span("Second line's words")
+    assert original[start:end] == "Second   line\u2019s  \t words"
 
 
 def test_span_of_a_quote_at_the_very_start_and_end():
@@ -300,14 +300,147 @@ def test_normalize_with_offsets_matches_the_reference(text):
 @settings(max_examples=300, derandomize=True, database=None, deadline=None)
 @given(text=TEXTS, start=st.integers(0, 60), length=st.integers(1, 30))
 def test_a_slice_of_a_text_is_found_where_it_is(text, start, length):
-    """Any piece of a text is found in it, and its span holds the same words."""
+    """Any piece of a text that begins and ends on word boundaries within one line is found, and its
+    span holds the same words."""
     text = HUB[start * 50 : start * 50 + 80] + text
-    quote = text[start : start + length]
     found_text = normalize_with_offsets(text)
-    if not normalize(quote) or normalize(quote) not in normalize(text):
-        return  # e.g. a piece that splits a character's NFKC form
+    normal = found_text.normalized
+    quote = normal[start : start + length].strip()
+    if not quote:
+        return
+    begin = normal.index(quote, start)
+    if reference_fault(text, found_text, begin, begin + len(quote)):
+        return  # cut inside a word, or across lines: a test below checks those
     span = found_text.span(quote)
     assert span is not None
     s, e = span
     assert 0 <= s < e <= len(text)
-    assert normalize(quote) in normalize(text[s:e])
+    assert normalize(text[s:e]) == quote
+    assert found_text.passage(quote) == text[s:e]
+
+
+# -- whole words within one line: the matcher against a plain oracle ---------------
+
+
+def reference_inside_word(left: str, right: str) -> bool:
+    """The documented rule, written out again: both sides letters, digits or marks, unless one is of a
+    script written without spaces (then only a combining mark on the right joins)."""
+
+    def word(char: str) -> bool:
+        return unicodedata.category(char)[0] in "LNM"
+
+    def no_spaces(char: str) -> bool:
+        name = unicodedata.name(char, "")
+        return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR"))
+
+    if not (word(left) and word(right)):
+        return False
+    if no_spaces(left) or no_spaces(right):
+        return unicodedata.category(right)[0] == "M"
+    return True
+
+
+def reference_fault(original: str, text, start: int, end: int) -> bool:
+    """Does the occurrence [start, end) of the normalized text cut a word or join lines? Judged on the
+    archive's own characters for the lines: its passage holds a line break."""
+    normal = text.normalized
+    if start > 0 and reference_inside_word(normal[start - 1], normal[start]):
+        return True
+    if end < len(normal) and reference_inside_word(normal[end - 1], normal[end]):
+        return True
+    passage = original[text.offsets[start] : text.offsets[end - 1] + 1]
+    return len(passage.splitlines()) > 1
+
+
+def reference_find(original: str, quote: str) -> int:
+    text = normalize_with_offsets(original)
+    needle = normalize(quote)
+    for start in range(len(text.normalized) - len(needle) + 1):
+        if needle and text.normalized.startswith(needle, start) and not reference_fault(original, text, start, start + len(needle)):
+            return start
+    return -1
+
+
+WORDY = st.text(
+    st.sampled_from(list("ab Ab1 .'-\n\r\u2028\u2019\u00e9\u0301\u4e2d\u6587\u3042\u0e01\u0e31 \t")), max_size=40
+)
+
+
+@settings(max_examples=400, derandomize=True, database=None, deadline=None)
+@given(text=WORDY, quote=st.text(st.sampled_from(list("ab A1 .'\u2019-\u00e9\u4e2d\u6587\u0e01\u0e31")), min_size=1, max_size=6))
+def test_find_agrees_with_the_oracle(text, quote):
+    assert normalize_with_offsets(text).find(quote) == reference_find(text, quote)
+
+
+@pytest.mark.parametrize(
+    "quote, fault",
+    [
+        ("CEO Eddie Wu Yong", "ends-inside-word"),  # the name the source wrote is "Yongming"
+        ("Eddie W", "ends-inside-word"),
+        ("ongming. The Hangzhou", "starts-inside-word"),
+        ("Under CEO Eddie Wu Alibaba Group Holding", "joins-lines"),  # the headline and the first paragraph
+    ],
+)
+def test_a_quote_cut_inside_a_word_or_across_lines_does_not_match(quote, fault):
+    text = normalize_with_offsets(HUB)
+    assert normalize(quote) in text.normalized  # the characters are there...
+    assert text.span(quote) is None and text.find(quote) == -1  # ...but not as a passage
+    assert text.miss(quote).fault == fault
+
+
+def test_ang_inside_yongming_is_not_found():
+    text = normalize_with_offsets("CEO Eddie Wu Yongming said so.")
+    assert text.find("ang") == -1 and text.find("Wu Yongming said") == 4 + len("Eddie ")
+
+
+def test_the_first_whole_word_occurrence_is_found_after_one_inside_a_word():
+    original = "Alibaba Cloudy days. Then Alibaba Cloud grew."
+    text = normalize_with_offsets(original)
+    start, end = text.span("Alibaba Cloud")
+    assert (start, end) == (original.index("Alibaba Cloud grew"), original.index(" grew"))
+    assert text.count("Alibaba Cloud") == 1 and text.miss("Alibaba Cloud") is None
+
+
+def test_apostrophes_hyphens_and_punctuation_are_word_boundaries():
+    text = normalize_with_offsets("the company\u2019s model-building unit (LLM) grew.")
+    for quote in ("the company", "s model", "model-building", "building unit", "unit (LLM", "LLM) grew."):
+        assert text.find(quote) >= 0, quote
+
+
+def test_scripts_without_spaces_break_between_any_two_characters_but_not_before_a_mark():
+    assert normalize_with_offsets("阿里巴巴集团宣布成立新部门").find("集团宣布") == 4
+    assert normalize_with_offsets("Qwen模型发布").find("模型") == 4
+    # A Thai consonant and the vowel mark it carries stay together.
+    assert normalize_with_offsets("\u0e01\u0e31\u0e01").find("\u0e01") == 2
+    # A combining mark joins in any script (x with an acute accent has no composed form).
+    assert normalize_with_offsets("max\u0301 ok").find("max") == -1
+    assert normalize_with_offsets("max\u0301 ok").find("max\u0301") == 0
+
+
+def test_every_line_break_that_str_splitlines_knows_ends_a_passage():
+    for brk in ("\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", " \n\t "):
+        original = f"one line ends{brk}the next begins"
+        text = normalize_with_offsets(original)
+        assert text.find("ends the next") == -1, repr(brk)
+        assert text.miss("ends the next").fault == "joins-lines"
+        assert text.find("one line ends") == 0 and text.find("the next begins") >= 0
+    assert normalize_with_offsets("one line ends\x1fthe next").find("ends the next") >= 0  # \x1f is a space
+
+
+def test_the_passage_is_the_archives_own_characters():
+    text = normalize_with_offsets(FOUNDRY)
+    assert text.passage("assume the role of Alibaba's  Chief Scientist") == "assume the role of Alibaba\u2019s Chief Scientist"
+    assert text.passage("Jack Ma returns as CEO") is None
+
+
+def test_a_text_of_one_long_word_is_gone_through_once():
+    """The occurrences inside one word are skipped together: a hostile archive cannot make each quote
+    cost a Python step per character (measured: 2.8 s for one quote of this text without the skip)."""
+    import time
+
+    original = "a" * 1_000_000 + " aaaaaaaaaaaa"
+    text = normalize_with_offsets(original)
+    began = time.perf_counter()
+    for length in range(12, 32):
+        assert text.find("a" * length) == (1_000_001 if length == 12 else -1)
+    assert time.perf_counter() - began < 0.5

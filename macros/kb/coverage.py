@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate
 
 from macros.kb.model import KnowledgeBase, Source
-from macros.kb.quotes import NormalizedText, normalize_with_offsets, split_sentences
+from macros.kb.quotes import normalized, split_sentences
 
 
 @dataclass(frozen=True)
@@ -48,14 +47,6 @@ class Coverage:
     @property
     def percent(self) -> float:
         return 100.0 * (self.total - self.unaccounted) / self.total if self.total else 100.0
-
-
-# Large enough for every source of a big knowledge base: validation and the
-# source pages go over all sources several times, and a smaller cache would
-# normalize every text again on each pass.
-@lru_cache(maxsize=16384)
-def normalized(text: str) -> NormalizedText:
-    return normalize_with_offsets(text)
 
 
 def quoted_spans(kb: KnowledgeBase, source: Source) -> list[tuple[int, int]]:

@@ -400,26 +400,43 @@ def _anchor_keys(events: dict[str, Event]) -> dict[str, tuple]:
     """event id -> (has no date to hang on, date key, anchor id, offset from the anchor).
 
     An event's anchor is the event its chain of stated relations ends at (itself when it is
-    dated or placed against nothing); "before" and "after" move it one step either side."""
+    dated or placed against nothing); "before" and "after" move it one step either side. A
+    chain that comes back on itself (an error the validator reports) is cut before its event
+    with the smallest id, which then hangs on nothing. Walked without recursion: a chain may be
+    as long as the knowledge base."""
     keys: dict[str, tuple] = {}
-
-    def key(event: Event, seen: frozenset) -> tuple:
-        if event.id in keys:
-            return keys[event.id]
-        when = event.when
-        if event.date:
-            found = (0, event.date.sort_key(), event.id, 0)
-        elif when and when.event in events and when.event not in seen:
-            undated, date, anchor, offset = key(events[when.event], seen | {event.id})
-            found = (undated, date, anchor, offset + {"before": -1, "after": 1}.get(when.relation or "", 0))
-        else:
-            found = (1, (0, 0, 0), event.id, 0)
-        if not seen:  # a key found inside a cycle depends on where the walk started: not kept
-            keys[event.id] = found
-        return found
-
-    for event in events.values():
-        key(event, frozenset())
+    steps = {"before": -1, "after": 1}
+    for first in events:
+        if first in keys:
+            continue
+        path: list[str] = []  # the walk from `first` along the relations, not yet keyed
+        on_path: dict[str, int] = {}
+        node = first
+        while node not in keys:
+            if node in on_path:  # a cycle: cut it at its smallest id
+                cycle = path[on_path[node] :]
+                root = min(cycle)
+                keys[root] = (1, (0, 0, 0), root, 0)
+                cut = path.index(root)
+                path = path[cut + 1 :] + path[:cut]  # in the order the walk reaches the root backwards
+                break
+            event = events[node]
+            on_path[node] = len(path)
+            path.append(node)
+            target = event.when.event if event.when else None
+            if event.date:
+                keys[node] = (0, event.date.sort_key(), node, 0)
+                path.pop()
+                break
+            if target not in events or target == node:
+                keys[node] = (1, (0, 0, 0), node, 0)
+                path.pop()
+                break
+            node = target
+        for node in reversed(path):  # each takes its key from the event it is placed against
+            when = events[node].when
+            undated, date, anchor, offset = keys[when.event]
+            keys[node] = (undated, date, anchor, offset + steps.get(when.relation or "", 0))
     return keys
 
 

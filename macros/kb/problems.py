@@ -76,6 +76,9 @@ CODES: dict[str, str] = {
     "wrong-ref-kind": "A reference names a record of the wrong kind.",
     "self-ref": "A record refers to itself where that makes no sense.",
     "cycle": "A unit is its own ancestor.",
+    "timeline-cycle": "Events placed relative to one another (when: relation and event) form a cycle.",
+    "timeline-contradiction": "A relation between events contradicts their dates: placed before an event dated "
+    "earlier, after one dated later, or at the same time as one with another date.",
     "bad-date": "A date is not a real calendar date of its stated precision.",
     "end-before-start": "An end date is before its start date.",
     "missing-attribution": "An attributed claim names nobody who said it.",
@@ -85,6 +88,12 @@ CODES: dict[str, str] = {
     "archive-changed": "A source's archived text does not match its recorded sha256.",
     "quote-not-found": "A quote is not found in its source's archived text.",
     "quote-too-short": "A quote is too short to identify a passage.",
+    "quote-inside-word": "A quote (of a claim or a no_claim entry) begins or ends inside a word of the archived "
+    "text: its words are there only as part of longer words.",
+    "quote-joins-lines": "A quote (of a claim or a no_claim entry) joins two lines or paragraphs of the archived "
+    "text into one passage.",
+    "duplicate-citation": "A claim cites the same passage of a source twice.",
     "no-claim-not-found": "A no_claim entry's quote is not found in the archive.",
+    "no-claim-on-cited-sentence": "A no_claim entry marks a sentence that a claim cites.",
     "uncovered-sentence": "A sentence of a source is neither cited nor marked as carrying no claim.",
 }

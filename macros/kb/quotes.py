@@ -1,15 +1,37 @@
 """Quote matching: the documented normalization, exact matching, stable anchors.
 
-A quote matches its source when its normalized form is a substring of the
-source's normalized text. Normalization (nothing fuzzier):
+A quote matches its source when its normalized form is found in the source's
+normalized text at a place where it begins and ends on word boundaries and
+that lies within one line of the archived text. Normalization (nothing
+fuzzier):
 
 1. Unicode NFKC;
-2. typographic quotes and apostrophes to plain ones (’ ‘ ‚ ‛ ′ to ', “ ” „ ‟ ″ « » to ");
+2. typographic quotes and apostrophes to plain ones (’ ‘ ‚ ‛ ′ ʼ to ', “ ” „ ‟ ″ « » to ");
 3. dashes (hyphen, non-breaking hyphen, figure dash, en dash, em dash,
    horizontal bar, minus) unified to "-";
 4. runs of whitespace to one space, and leading/trailing whitespace removed.
 
 Matching is case-sensitive: a changed word, even its case, does not match.
+
+Word boundaries, on the normalized text: a word character is a letter, a
+digit or a combining mark (Unicode categories L, N and M). An end of a match
+(its start, or its end) is inside a word when the characters on both sides
+of it are word characters, so "Eddie W" is not found in "Eddie Wu", nor "ang"
+in "Yongming"; an apostrophe, a hyphen, a space or a punctuation mark is a
+boundary ("Alibaba" is found in "Alibaba's"). In scripts written without
+spaces between words (Han ideographs, Japanese kana, Thai, Lao, Khmer,
+Myanmar) every point between two characters is a boundary, except before a
+combining mark. The first occurrence that starts and ends on boundaries is
+the match: an earlier one inside a word does not hide it.
+
+Lines: the archived text's lines are its paragraphs (headings, list items,
+prose). A whitespace run that holds a line break (any of those
+`str.splitlines` splits at) is one space after normalization, like any
+other, but a match may not contain it: a quote never joins two lines.
+
+Readers are shown the archive's own characters for a quote (`passage`):
+the typed quote matched only after normalization, and may differ from them
+in apostrophes, dashes and spacing.
 """
 
 from __future__ import annotations
@@ -34,6 +56,53 @@ _NON_SPACE = re.compile(r"\S+")  # \S is exactly `not str.isspace()`
 
 # A quote shorter than this many characters cannot identify a passage.
 MIN_QUOTE_CHARS = 12
+
+# What str.splitlines splits at: a whitespace run holding one of these ends a line.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+_ASCII_WORD_RUN = re.compile(r"[0-9A-Za-z]+")  # always word characters, of a script written with spaces
+
+# Scripts written without spaces between words (code point ranges): Thai, Lao, Myanmar, Khmer,
+# CJK radicals and ideographic marks, kana, Han (with the compatibility and supplementary planes),
+# halfwidth kana.
+_NO_SPACE_SCRIPTS = (
+    (0x0E00, 0x0EFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
+    (0x2E80, 0x2FDF),
+    (0x3005, 0x3007),
+    (0x3021, 0x3029),
+    (0x3038, 0x303C),
+    (0x3040, 0x30FF),
+    (0x31F0, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFF66, 0xFF9F),
+    (0x20000, 0x3FFFF),
+)
+
+
+def _is_word_char(char: str) -> bool:
+    """A letter, a digit or a combining mark."""
+    if char < "\x80":
+        return char.isalnum()
+    return unicodedata.category(char)[0] in "LNM"
+
+
+def _writes_no_spaces(char: str) -> bool:
+    code = ord(char)
+    return code >= 0x0E00 and any(low <= code <= high for low, high in _NO_SPACE_SCRIPTS)
+
+
+def inside_word(left: str, right: str) -> bool:
+    """True when the point between the characters `left` and `right` (of a normalized text) is
+    inside a word, so that a quote may not begin or end there (see the module docstring)."""
+    if not (_is_word_char(left) and _is_word_char(right)):
+        return False
+    if _writes_no_spaces(left) or _writes_no_spaces(right):
+        return unicodedata.category(right)[0] == "M"
+    return True
 
 
 @lru_cache(maxsize=1 << 17)  # each quote is matched, anchored and exported several times
@@ -73,6 +142,16 @@ class Offsets(Sequence):
         return self.origins[run] + self.steps[run] * (index - self.starts[run])
 
 
+@dataclass(frozen=True)
+class Miss:
+    """Why a quote found in the normalized text does not match there: the fault of its first
+    occurrence, at normalized offsets [start, end)."""
+
+    fault: str  # "starts-inside-word" | "ends-inside-word" | "joins-lines"
+    start: int
+    end: int
+
+
 @dataclass(frozen=True, eq=False)
 class NormalizedText:
     """A text in normalized form with a map back to the original offsets."""
@@ -84,35 +163,92 @@ class NormalizedText:
     offsets: Sequence[int]
     # quote -> its span (or None): validation, coverage and the source page all ask for each quote.
     _spans: dict = field(default_factory=dict, repr=False)
+    _breaks: list = field(default_factory=list, repr=False)  # [the line breaks], once worked out
+
+    @property
+    def line_breaks(self) -> list[int]:
+        """The offsets in the normalized text of the spaces that stand for a line break, in order."""
+        if not self._breaks:
+            normalized, offsets = self.normalized, self.offsets
+            # A space maps to the character after its run: the first offset past a break is its space.
+            found = {bisect_right(offsets, m.start()) for m in _LINE_BREAK.finditer(self.original)}
+            self._breaks.append(sorted(i for i in found if 0 < i < len(normalized) and normalized[i] == " "))
+        return self._breaks[0]
+
+    def _fault(self, start: int, end: int) -> str | None:
+        """Why the occurrence [start, end) of a quote in the normalized text is not a match, or None."""
+        text = self.normalized
+        if start > 0 and inside_word(text[start - 1], text[start]):
+            return "starts-inside-word"
+        if end < len(text) and inside_word(text[end - 1], text[end]):
+            return "ends-inside-word"
+        breaks = self.line_breaks
+        after = bisect_right(breaks, start)
+        if after < len(breaks) and breaks[after] < end:
+            return "joins-lines"
+        return None
+
+    def _occurrences(self, needle: str):
+        """(start, fault) of every occurrence of `needle` in the normalized text that may be a match,
+        in order: after one that starts inside a run of ASCII letters and digits, none that starts
+        inside the same run is looked at (each would start inside a word too), so that even a text
+        of one long word is gone through once."""
+        if not needle:
+            return
+        text, length = self.normalized, len(needle)
+        start = text.find(needle)
+        while start >= 0:
+            fault = self._fault(start, start + length)
+            yield start, fault
+            following = start + 1
+            if fault == "starts-inside-word":
+                run = _ASCII_WORD_RUN.match(text, start)
+                if run:
+                    following = max(following, run.end())
+            start = text.find(needle, following)
 
     def find(self, quote: str) -> int:
-        """Offset in the normalized text of the first match of `quote`, or -1."""
-        needle = normalize(quote)
-        if not needle:
-            return -1
-        return self.normalized.find(needle)
+        """Offset in the normalized text of the first match of `quote` (whole words, one line), or -1."""
+        for start, fault in self._occurrences(normalize(quote)):
+            if fault is None:
+                return start
+        return -1
 
     def count(self, quote: str) -> int:
+        """The number of matches of `quote` (whole words, one line; overlapping ones counted)."""
+        return sum(1 for _, fault in self._occurrences(normalize(quote)) if fault is None)
+
+    def miss(self, quote: str) -> Miss | None:
+        """For a quote with no match whose normalized form is in the text all the same: why its first
+        occurrence does not count. None when the quote matches or is not in the text at all."""
+        if self.span(quote) is not None:
+            return None
         needle = normalize(quote)
-        return self.normalized.count(needle) if needle else 0
+        for start, fault in self._occurrences(needle):
+            return Miss(fault, start, start + len(needle))
+        return None
 
     def span(self, quote: str) -> tuple[int, int] | None:
         """(start, end) of the first match of `quote` in the original text."""
         known = self._spans.get(quote, False)
         if known is not False:
             return known
-        needle = normalize(quote)
-        start = self.normalized.find(needle) if needle else -1
+        start = self.find(quote)
         if start < 0:
             span = None
         else:
-            end = start + len(needle)
+            end = start + len(normalize(quote))
             span = self.offsets[start], self.offsets[end - 1] + 1
         self._spans[quote] = span
         return span
 
     def contains(self, quote: str) -> bool:
         return self.span(quote) is not None
+
+    def passage(self, quote: str) -> str | None:
+        """The archive's own characters of the passage `quote` matches, or None when it matches none."""
+        span = self.span(quote)
+        return None if span is None else self.original[span[0] : span[1]]
 
 
 class _ShiftOffsets(Sequence):
@@ -230,6 +366,24 @@ def normalize_with_offsets(original: str) -> NormalizedText:
                 size += 1
     run(len(original), 0)
     return NormalizedText(original, "".join(out), Offsets(starts, origins, steps, size + 1))
+
+
+# Large enough for every source of a big knowledge base: validation and the
+# source pages go over all sources several times, and a smaller cache would
+# normalize every text again on each pass.
+@lru_cache(maxsize=16384)
+def normalized(text: str) -> NormalizedText:
+    """The normalized form of an archived text (made once per text)."""
+    return normalize_with_offsets(text)
+
+
+def as_archived(text: str | None, quote: str) -> str:
+    """`quote` in the archive's own characters (`text`'s passage that it matches): what readers are
+    shown. The quote as typed when there is no text or no match (only in an invalid knowledge base)."""
+    if text is None:
+        return quote
+    passage = normalized(text).passage(quote)
+    return quote if passage is None else passage
 
 
 @lru_cache(maxsize=1 << 17)  # every quote of a large knowledge base: pages, exports and feeds all ask

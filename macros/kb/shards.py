@@ -28,6 +28,7 @@ from pathlib import Path
 from macros.kb.checks import (
     Structure,
     check_coverage,
+    check_no_claims_on_cited,
     citations_all_found,
     no_claims_all_found,
     record_checks,
@@ -117,6 +118,7 @@ def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_w
         source_id: coverage_from_spans(source, spans.get(source_id, []))
         for source_id, source in source_kb.sources.items()
     }
+    problems += check_no_claims_on_cited(source_kb.sources, coverage)
     records = sum(len(places) for places in listing.known.values())
     built = len(source_kb.sources) + sum(result.records for result in results)
     problems += check_coverage(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from macros.kb.checks import (
     check_coverage,
+    check_no_claims_on_cited,
     quotes_all_found,
     record_checks,
     source_checks,
@@ -48,6 +49,7 @@ def validate(data_dir: Path, root: Path | None = None, workers: int = 1, min_fil
         problems += structure_checks(structure_of(kb, loaded.documents))
         problems += source_checks(kb)
         coverage = coverage_all(kb)
+        problems += check_no_claims_on_cited(kb.sources, coverage)
         records = sum(len(places) for places in loaded.known_ids.values())
         problems += check_coverage(
             loaded.documents,

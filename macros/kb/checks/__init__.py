@@ -10,13 +10,15 @@ per-record ones in several and the others on what the workers send back.
 - `structure_checks(structure)`: what needs every record of a kind at once
   (unit cycles), over a `Structure` small enough to send between processes.
 - `source_checks(kb)`: the sources' own quotes (no_claim entries).
-- `check_coverage(...)`: every sentence of every source accounted for.
+- `check_coverage(...)`: every sentence of every source accounted for;
+  `check_no_claims_on_cited(...)`: and none both cited and marked as
+  carrying no claim.
 """
 
 from __future__ import annotations
 
 from macros.kb.checks.attributions import check_attributions
-from macros.kb.checks.coverage import check_coverage
+from macros.kb.checks.coverage import check_coverage, check_no_claims_on_cited
 from macros.kb.checks.dates import check_dates
 from macros.kb.checks.quotes import (
     check_citations,
@@ -34,6 +36,7 @@ from macros.kb.problems import Problem
 __all__ = [
     "Structure",
     "check_coverage",
+    "check_no_claims_on_cited",
     "citations_all_found",
     "no_claims_all_found",
     "quotes_all_found",

@@ -1,19 +1,37 @@
-"""Every quote (of a claim, or of a sentence marked as carrying no claim) is in its source's archived text."""
+"""Every quote (of a claim, or of a sentence marked as carrying no claim) is in its source's archived text,
+as whole words within one line (see macros.kb.quotes), and no claim cites one passage twice."""
 
 from __future__ import annotations
 
-from macros.kb.coverage import normalized
 from macros.kb.model import KnowledgeBase, Source
 from macros.kb.problems import Problem
-from macros.kb.quotes import MIN_QUOTE_CHARS, normalize
+from macros.kb.quotes import MIN_QUOTE_CHARS, Miss, NormalizedText, inside_word, normalize, normalized
 
 
 def check_citations(kb: KnowledgeBase) -> list[Problem]:
-    """Every claim's quotes are in their sources' archived texts."""
+    """Every claim's quotes are in their sources' archived texts, each passage cited once per claim."""
     problems = []
     for claim in kb.claims:
+        cited: dict[tuple[str, str], object] = {}
         for citation in claim.cite:
             problems.extend(_check_quote(kb, citation.source, citation.quote, citation.loc, "quote"))
+            passage = (citation.source, normalize(citation.quote))
+            if passage in cited:
+                first = cited[passage]
+                problems.append(
+                    Problem(
+                        citation.loc.path,
+                        citation.loc.line,
+                        citation.loc.col,
+                        "duplicate-citation",
+                        f"this claim already cites the passage '{short(passage[1])}' of '{citation.source}' "
+                        f"(line {first.line})",
+                        "remove one of the two citations; to support the claim with more of the text, quote "
+                        "another passage",
+                    )
+                )
+            else:
+                cited[passage] = citation.loc
     return problems
 
 
@@ -46,6 +64,9 @@ def _check_quote(kb: KnowledgeBase, source_id: str, quote: str, loc, what: str) 
     text = normalized(source.text)
     if text.contains(quote):
         return []
+    miss = text.miss(quote)
+    if miss is not None:
+        return [_misplaced(text, source, quote, miss, loc, what)]
     # Say how far the quote matches, which is where to look for the difference.
     low, high = 0, len(needle)
     while low < high:
@@ -75,6 +96,48 @@ def _check_quote(kb: KnowledgeBase, source_id: str, quote: str, loc, what: str) 
             hint,
         )
     ]
+
+
+def _misplaced(text: NormalizedText, source: Source, quote: str, miss: Miss, loc, what: str) -> Problem:
+    """The problem of a quote whose words are in the text, but only cut inside a word or across lines."""
+    needle = normalize(quote)
+    subject = "the quote" if what == "quote" else "the no_claim quote"
+    if miss.fault == "joins-lines":
+        first = source.text.count("\n", 0, text.offsets[miss.start]) + 1
+        last = source.text.count("\n", 0, text.offsets[miss.end - 1]) + 1
+        return Problem(
+            loc.path,
+            loc.line,
+            loc.col,
+            "quote-joins-lines",
+            f"{subject} '{short(needle)}' joins lines {first} and {last} of the archived text of '{source.id}' "
+            "into one passage",
+            "a quote stays within one line (a paragraph, heading or list item): quote each line's words in "
+            "a citation of its own",
+        )
+    cut = miss.start if miss.fault == "starts-inside-word" else miss.end
+    word = _word_around(text.normalized, cut)
+    where = "begins" if miss.fault == "starts-inside-word" else "ends"
+    return Problem(
+        loc.path,
+        loc.line,
+        loc.col,
+        "quote-inside-word",
+        f"{subject} '{short(needle)}' {where} inside the word '{short(word, 40)}' of the archived text of "
+        f"'{source.id}'",
+        f"a quote begins and ends on word boundaries: quote the whole word '{short(word, 40)}', or leave it out",
+    )
+
+
+def _word_around(text: str, cut: int) -> str:
+    """The word of `text` that the point `cut` is inside."""
+    start = cut
+    while start > 0 and inside_word(text[start - 1], text[start]):
+        start -= 1
+    end = cut
+    while end < len(text) and inside_word(text[end - 1], text[end]):
+        end += 1
+    return text[start:end]
 
 
 def short(text: str, limit: int = 80) -> str:
