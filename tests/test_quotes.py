@@ -356,7 +356,11 @@ def reference_find(original: str, quote: str) -> int:
     text = normalize_with_offsets(original)
     needle = normalize(quote)
     for start in range(len(text.normalized) - len(needle) + 1):
-        if needle and text.normalized.startswith(needle, start) and not reference_fault(original, text, start, start + len(needle)):
+        if (
+            needle
+            and text.normalized.startswith(needle, start)
+            and not reference_fault(original, text, start, start + len(needle))
+        ):
             return start
     return -1
 
@@ -367,7 +371,10 @@ WORDY = st.text(
 
 
 @settings(max_examples=400, derandomize=True, database=None, deadline=None)
-@given(text=WORDY, quote=st.text(st.sampled_from(list("ab A1 .'\u2019-\u00e9\u4e2d\u6587\u0e01\u0e31")), min_size=1, max_size=6))
+@given(
+    text=WORDY,
+    quote=st.text(st.sampled_from(list("ab A1 .'\u2019-\u00e9\u4e2d\u6587\u0e01\u0e31")), min_size=1, max_size=6),
+)
 def test_find_agrees_with_the_oracle(text, quote):
     assert normalize_with_offsets(text).find(quote) == reference_find(text, quote)
 
@@ -429,7 +436,10 @@ def test_every_line_break_that_str_splitlines_knows_ends_a_passage():
 
 def test_the_passage_is_the_archives_own_characters():
     text = normalize_with_offsets(FOUNDRY)
-    assert text.passage("assume the role of Alibaba's  Chief Scientist") == "assume the role of Alibaba\u2019s Chief Scientist"
+    assert (
+        text.passage("assume the role of Alibaba's  Chief Scientist")
+        == "assume the role of Alibaba\u2019s Chief Scientist"
+    )
     assert text.passage("Jack Ma returns as CEO") is None
 
 

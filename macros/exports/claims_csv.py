@@ -1,7 +1,10 @@
 """claims.csv: one row per citation, for spreadsheets and quick scripts.
 
 Columns: claim_id, subject, subject_kind, claim_field, claim_kind, claim_text,
-source_id, quote, page_url (the claim's page and anchor). RFC 4180 as written
+source_id, quote (the quoted passage in the archived text's own characters),
+quote_as_written (the quote as the YAML types it: it matched the passage
+after normalization, and may differ in apostrophes, dashes and spacing),
+page_url (the claim's page and anchor). RFC 4180 as written
 by Python's csv module: UTF-8 without a byte-order mark, a header row, every
 line ending in CRLF, fields quoted only when they need it. Rows follow
 `kb.claims` (people, units, events, discrepancies, each by id, claims as
@@ -29,6 +32,7 @@ COLUMNS = (
     "claim_text",
     "source_id",
     "quote",
+    "quote_as_written",
     "page_url",
 )
 
@@ -48,6 +52,7 @@ def claims_csv(kb: KnowledgeBase, urls: Urls) -> bytes:
                     claim.kind,
                     claim_text(kb, claim),
                     citation.source,
+                    kb.archived(citation.source, citation.quote),
                     citation.quote,
                     urls.claim(claim),
                 )

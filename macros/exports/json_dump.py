@@ -10,8 +10,11 @@ reference, and is served beside the dump as knowledge-base.schema.json):
 - claims sit where the YAML has them (a person's `name_claim`, each role's
   `claim`, `statements`, ...), each with `id`, `url` (its page and anchor),
   `subject`, `field`, `kind`, `text`, `said_by`, `attribution`, `mentions`
-  and `citations` (`source`, `quote` verbatim, `quote_url`: the highlighted
-  passage on the source's page). A claim has at least one citation, except
+  and `citations` (`source`; `quote`, the quoted passage in the archived
+  text's own characters; `quote_as_written`, the quote as the YAML types it,
+  which matched it after normalization and may differ in apostrophes, dashes
+  and spacing; `quote_url`: the highlighted passage on the source's page).
+  A claim has at least one citation, except
   the account of a discrepancy whose answer is that its source says nothing;
 - dates are {"value": "2026-06", "precision": "month"}; an unknown value is
   null, never guessed;
@@ -44,7 +47,13 @@ def claim_json(kb: KnowledgeBase, urls: Urls, claim: Claim) -> dict:
         "attribution": claim.attribution,
         "mentions": list(claim.mentions),
         "citations": [
-            {"source": c.source, "quote": c.quote, "quote_url": urls.quote(c.source, c.quote)} for c in claim.cite
+            {
+                "source": c.source,
+                "quote": urls.kb.archived(c.source, c.quote),
+                "quote_as_written": c.quote,
+                "quote_url": urls.quote(c.source, c.quote),
+            }
+            for c in claim.cite
         ],
     }
 
@@ -72,7 +81,13 @@ def knowledge_base_json(kb: KnowledgeBase, urls: Urls) -> dict:
             "sha256": s.sha256,
             "text": s.text,
             "no_claim": [
-                {"quote": n.quote, "reason": n.reason, "quote_url": urls.quote(s.id, n.quote)} for n in s.no_claim
+                {
+                    "quote": kb.archived(s.id, n.quote),
+                    "quote_as_written": n.quote,
+                    "reason": n.reason,
+                    "quote_url": urls.quote(s.id, n.quote),
+                }
+                for n in s.no_claim
             ],
         }
         for s in kb.sources.values()

@@ -46,7 +46,8 @@ the dump's IRIs.
   (reported, attributed or analysis: analysis is never fact), kb:field, author
   (the person or unit who said it, or a node named as the source words it),
   schema:citation (the source articles) and prov:wasDerivedFrom (the quoted
-  passages: schema:Quotation nodes with the verbatim text, schema:isPartOf
+  passages: schema:Quotation nodes with the passage's text in the archive's
+  own characters, schema:isPartOf
   their article). A claim that supports one structured statement (a name, an
   other name, a role, a parent, a date or a relative time) is also that
   statement, reified: rdf:Statement with rdf:subject, rdf:predicate and
@@ -305,17 +306,20 @@ class JsonLd:
         return node
 
     def quotation_nodes(self, claims) -> list[dict]:
-        """One schema:Quotation per quoted passage, in order of first citation."""
+        """One schema:Quotation per quoted passage, in order of first citation, its text the archive's
+        own characters (the quotes that name one passage, and so share its IRI, differ at most in what
+        the normalization makes alike)."""
         nodes: dict[str, dict] = {}
         for claim in claims:
             for citation in claim.cite:
                 iri = self.urls.quote(citation.source, citation.quote)
-                node = nodes.setdefault(
-                    iri,
-                    {"@id": iri, "@type": "Quotation", "text": [], "isPartOf": ref(self.urls.page(citation.source))},
-                )
-                if citation.quote not in node["text"]:
-                    node["text"].append(citation.quote)
+                if iri not in nodes:
+                    nodes[iri] = {
+                        "@id": iri,
+                        "@type": "Quotation",
+                        "text": self.kb.archived(citation.source, citation.quote),
+                        "isPartOf": ref(self.urls.page(citation.source)),
+                    }
         return list(nodes.values())
 
     # -- documents ---------------------------------------------------------
@@ -368,35 +372,53 @@ class JsonLd:
 
 
 def _relative_ids(value, base: str):
-    """A copy of `value` with every "@id" under `base` written relative to it ("people/x/#name")."""
-    if isinstance(value, list):
-        return [_relative_ids(child, base) for child in value]
-    if not isinstance(value, dict):
+    """A copy of `value` with every "@id" under `base` written relative to it ("people/x/#name").
+    Copied without recursion, however deep the nodes nest."""
+
+    def shallow(child):
+        return {} if isinstance(child, dict) else [] if isinstance(child, list) else None
+
+    top = shallow(value)
+    if top is None:
         return value
-    out = {}
-    for key, child in value.items():
-        if key == "@id" and isinstance(child, str) and child.startswith(base) and len(child) > len(base):
-            out[key] = child[len(base) :]
-        else:
-            out[key] = _relative_ids(child, base)
-    return out
+    stack = [(value, top)]
+    while stack:
+        original, copy = stack.pop()
+        items = original.items() if isinstance(original, dict) else enumerate(original)
+        for key, child in items:
+            if key == "@id" and isinstance(child, str) and child.startswith(base) and len(child) > len(base):
+                written = child[len(base) :]
+            else:
+                written = shallow(child)
+                if written is None:
+                    written = child
+                else:
+                    stack.append((child, written))
+            if isinstance(copy, dict):
+                copy[key] = written
+            else:
+                copy.append(written)
+    return top
 
 
 def _referenced_pages(value) -> list[str]:
-    """Every {"@id": ...} reference inside a node (not the node's own @id)."""
+    """Every {"@id": ...} reference inside a node (not the node's own @id), in document order.
+    Walked without recursion, however deep the nodes nest."""
     out: list[str] = []
-    if isinstance(value, dict):
-        for key, child in value.items():
-            if key == "@id":
-                continue
-            if isinstance(child, dict) and set(child) == {"@id"}:
+    stack = [iter([value])]
+    while stack:
+        child = next(stack[-1], _DONE)
+        if child is _DONE:
+            stack.pop()
+            continue
+        if isinstance(child, dict):
+            if set(child) == {"@id"} and len(stack) > 1:
                 out.append(child["@id"])
             else:
-                out.extend(_referenced_pages(child))
-    elif isinstance(value, list):
-        for child in value:
-            if isinstance(child, dict) and set(child) == {"@id"}:
-                out.append(child["@id"])
-            else:
-                out.extend(_referenced_pages(child))
+                stack.append(iter([v for k, v in child.items() if k != "@id"]))
+        elif isinstance(child, list):
+            stack.append(iter(child))
     return out
+
+
+_DONE = object()

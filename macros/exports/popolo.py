@@ -22,7 +22,8 @@ JSON Schemas (draft-03). The mapping:
 Provenance: Popolo has `sources` only per record, a list of links. A record's
 sources are the quoted passages of every claim it holds, one link per
 distinct passage in the order cited: url = the passage's anchor on the
-source's page (where it is highlighted), note = the quote verbatim; a
+source's page (where it is highlighted), note = the quoted passage in the
+archived text's own characters; a
 source's original address is added when known. Which claim each quote
 supports is kept in the other formats.
 """
@@ -40,7 +41,10 @@ def _sources(kb: KnowledgeBase, urls: Urls, claims) -> list[dict]:
         for citation in claim.cite:
             links.setdefault(
                 urls.quote(citation.source, citation.quote),
-                {"url": urls.quote(citation.source, citation.quote), "note": citation.quote},
+                {
+                    "url": urls.quote(citation.source, citation.quote),
+                    "note": kb.archived(citation.source, citation.quote),
+                },
             )
             original = kb.sources[citation.source].url if citation.source in kb.sources else None
             if original:

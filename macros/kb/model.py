@@ -12,6 +12,7 @@ from functools import cached_property
 
 from macros.kb.dates import PartialDate
 from macros.kb.kinds import FOLDERS, RECORD_KINDS
+from macros.kb.quotes import as_archived
 
 
 class Loc:
@@ -275,6 +276,13 @@ class KnowledgeBase:
 
     def get(self, record_id: str) -> Record | None:
         return self.records.get(record_id)
+
+    def archived(self, source_id: str, quote: str) -> str:
+        """`quote` in the characters of its source's archived text (its apostrophes, dashes and
+        spacing), which is what readers are shown: a quote matches after normalization, so the words
+        typed in the YAML may differ from the archive's in those."""
+        source = self.sources.get(source_id)
+        return as_archived(source.text if source else None, quote)
 
     def name_of(self, record_id: str) -> str:
         record = self.records.get(record_id)

@@ -132,60 +132,108 @@ def _all_of(tests: list):
     return check
 
 
+_KNOWN_KEYWORDS = {
+    "$ref",
+    "type",
+    "enum",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "anyOf",
+}
+
+
 class _Compiler:
+    """Compiles schemas into predicates, each schema node once, without recursion: a schema nested
+    thousands deep compiles like a flat one. A node's sub-schemas ($ref targets, items, properties,
+    additionalProperties, anyOf branches) are compiled before it; one that refers back to a node
+    still being compiled (a recursive schema) gets a late-bound predicate, filled in once that node is."""
+
     def __init__(self, schemas: dict[str, dict]):
         self.schemas = schemas
-        self.done: dict[tuple[str, str], object] = {}
+        self.done: dict[tuple[int, str], object] = {}  # (id of a schema node, its file) -> its predicate
+        self.pending: dict[tuple[int, str], list] = {}  # node being compiled -> the late-bound cells waiting
 
-    def ref(self, file: str, target: str):
+    def resolve(self, file: str, target: str):
+        """The schema node a $ref names, and the file it is in."""
         ref_file, _, pointer = target.partition("#")
         ref_file = ref_file or file
-        key = (ref_file, pointer)
-        if key not in self.done:
-            node = self.schemas.get(ref_file)
-            if node is None:
+        node = self.schemas.get(ref_file)
+        if node is None:
+            raise _Unsupported(target)
+        for part in (p for p in pointer.split("/") if p):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(node, dict) or part not in node:
                 raise _Unsupported(target)
-            for part in (p for p in pointer.split("/") if p):
-                part = part.replace("~1", "/").replace("~0", "~")
-                if not isinstance(node, dict) or part not in node:
-                    raise _Unsupported(target)
-                node = node[part]
-            cell: list = []
-            self.done[key] = lambda value: cell[0](value)  # late-bound: schemas may refer to themselves
-            cell.append(self.compile(node, ref_file))
-            self.done[key] = cell[0]  # later references call it directly, without the indirection
-        return self.done[key]
+            node = node[part]
+        return node, ref_file
 
-    def compile(self, schema, file: str):
+    def parts(self, schema, file: str) -> list[tuple[object, str]]:
+        """The sub-schemas of `schema` (with their files) that its predicate calls."""
         if schema is True:
-            return lambda value: True
+            return []
         if not isinstance(schema, dict):
             raise _Unsupported(repr(schema))
-        unknown = (
-            set(schema)
-            - _ANNOTATIONS
-            - {
-                "$ref",
-                "type",
-                "enum",
-                "properties",
-                "required",
-                "additionalProperties",
-                "items",
-                "minItems",
-                "maxItems",
-                "uniqueItems",
-                "minLength",
-                "maxLength",
-                "pattern",
-                "anyOf",
-            }
-        )
+        unknown = set(schema) - _ANNOTATIONS - _KNOWN_KEYWORDS
         if unknown:
             raise _Unsupported(", ".join(sorted(unknown)))
+        out = []
+        if "$ref" in schema:
+            out.append(self.resolve(file, schema["$ref"]))
+        if "items" in schema:
+            out.append((schema["items"], file))
+        out.extend((sub, file) for sub in schema.get("properties", {}).values())
+        if schema.get("additionalProperties", True) is not False and "additionalProperties" in schema:
+            out.append((schema["additionalProperties"], file))
+        out.extend((sub, file) for sub in schema.get("anyOf", ()))
+        return out
+
+    def compiled(self, schema, file: str):
+        """The predicate of a sub-schema already compiled, or a late-bound one for a node still being
+        compiled (a schema that refers to itself)."""
+        key = (id(schema), file)
+        if key in self.done:
+            return self.done[key]
+        cell: list = []
+        self.pending.setdefault(key, []).append(cell)
+        return lambda value: cell[0](value)
+
+    def compile(self, schema, file: str):
+        stack = [(schema, file, False)]
+        while stack:
+            node, node_file, ready = stack.pop()
+            key = (id(node), node_file)
+            if key in self.done:
+                continue
+            if ready:
+                predicate = self.build(node, node_file)
+                self.done[key] = predicate
+                for cell in self.pending.pop(key, ()):
+                    cell.append(predicate)
+                continue
+            if key in self.pending:
+                continue  # already on the way: compiled when its turn comes, or late-bound
+            self.pending[key] = []
+            stack.append((node, node_file, True))
+            for part, part_file in reversed(self.parts(node, node_file)):
+                if (id(part), part_file) not in self.done and (id(part), part_file) not in self.pending:
+                    stack.append((part, part_file, False))
+        return self.done[(id(schema), file)]
+
+    def build(self, schema, file: str):
+        """The predicate of one schema node, its sub-schemas being compiled (or late-bound)."""
+        if schema is True:
+            return lambda value: True
         tests = []
         if "$ref" in schema:
-            tests.append(self.ref(file, schema["$ref"]))
+            tests.append(self.compiled(*self.resolve(file, schema["$ref"])))
         if "type" in schema:
             names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             if any(name not in _TYPE_TESTS for name in names):
@@ -213,7 +261,7 @@ class _Compiler:
                 lambda v: not isinstance(v, list) or (all(isinstance(i, str) for i in v) and len(set(v)) == len(v))
             )
         if "items" in schema:
-            item = self.compile(schema["items"], file)
+            item = self.compiled(schema["items"], file)
 
             def items(v) -> bool:
                 if isinstance(v, list):
@@ -227,9 +275,9 @@ class _Compiler:
             required = tuple(schema["required"])
             tests.append(lambda v: not isinstance(v, dict) or all(key in v for key in required))
         if "properties" in schema or "additionalProperties" in schema:
-            properties = {key: self.compile(sub, file) for key, sub in schema.get("properties", {}).items()}
+            properties = {key: self.compiled(sub, file) for key, sub in schema.get("properties", {}).items()}
             extra = schema.get("additionalProperties", True)
-            other = None if extra is False else self.compile(extra, file)
+            other = None if extra is False else self.compiled(extra, file) if extra is not True else _anything
 
             def mapping(v) -> bool:
                 if isinstance(v, dict):
@@ -241,9 +289,13 @@ class _Compiler:
 
             tests.append(mapping)
         if "anyOf" in schema:
-            branches = tuple(self.compile(sub, file) for sub in schema["anyOf"])
+            branches = tuple(self.compiled(sub, file) for sub in schema["anyOf"])
             tests.append(lambda v: any(branch(v) for branch in branches))
         return _all_of(tests)
+
+
+def _anything(value) -> bool:
+    return True
 
 
 @cache

@@ -1,8 +1,9 @@
 """Claims and their citation markers, as HTML.
 
 A citation marker links to the quoted passage on the source's page (a stable
-anchor per quote) and carries the quote in a tooltip shown on hover and on
-keyboard focus (CSS only, so it works without JavaScript).
+anchor per quote) and carries the quote, in the archive's own characters, in
+a tooltip shown on hover and on keyboard focus (CSS only, so it works without
+JavaScript).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ class ClaimRenderer:
         tip_id = f"tip-{number}"
         tip = tag(
             "span",
-            f'“{esc(citation.quote)}”<br><span class="kb-tip-source">{esc(title)}</span>',
+            f"“{esc(self.kb.archived(citation.source, citation.quote))}”"
+            f'<br><span class="kb-tip-source">{esc(title)}</span>',
             class_="kb-tip",
             role="tooltip",
             id=tip_id,

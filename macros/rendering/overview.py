@@ -160,7 +160,7 @@ class OverviewRenderer(PageRenderer):
         """The unit tree as nested lists (each edge cited), then each reorganization before and after."""
         kb = self.kb
         roots = [u for u in kb.units.values() if not u.parents]
-        tree = tag("ul", "".join(self.tree_node(u.id, frozenset()) for u in roots), class_="kb-tree")
+        tree = tag("ul", "".join(self.tree_node(u.id) for u in roots), class_="kb-tree")
         changes = []
         for event in kb.timeline():
             if not (event.original_units or event.resulting_units):
@@ -183,23 +183,38 @@ class OverviewRenderer(PageRenderer):
             + "".join(changes)
         )
 
-    def tree_node(self, unit_id: str, seen: frozenset[str]) -> str:
-        return tag("li", self.claims.record_link(unit_id) + self.subtree(unit_id, seen | {unit_id}))
+    def tree_node(self, unit_id: str) -> str:
+        return tag("li", self.claims.record_link(unit_id) + self.subtree(unit_id))
 
-    def subtree(self, unit_id: str, seen: frozenset[str]) -> str:
-        children = [(u, p) for u, p in self.kb.children_of.get(unit_id, ()) if u.id not in seen]
-        if not children:
-            return ""
-        return tag(
-            "ul",
-            "".join(
-                tag(
-                    "li",
-                    self.claims.record_link(u.id)
-                    + span_html(p.start, p.end, p.status)
-                    + self.claims.markers(p.claim)
-                    + self.subtree(u.id, seen | {u.id}),
-                )
-                for u, p in children
-            ),
-        )
+    def subtree(self, unit_id: str) -> str:
+        """The units part of `unit_id`, as nested lists, each under every parent it has (a unit is not
+        shown inside itself). Built without recursion: a chain of parents may be thousands long."""
+        out: list[str] = []
+        on_path = {unit_id}  # the unit and its ancestors in the tree being written
+
+        def children(parent_id: str):
+            return ((u, p) for u, p in self.kb.children_of.get(parent_id, ()) if u.id not in on_path)
+
+        stack = [(unit_id, children(unit_id))]
+        opened = [False]  # whether each unit on the stack has written the <ul> of its children yet
+        while stack:
+            parent_id, pending = stack[-1]
+            child = next(pending, None)
+            if child is None:
+                stack.pop()
+                if opened.pop():
+                    out.append("</ul>")
+                if stack:
+                    out.append("</li>")
+                on_path.discard(parent_id)
+                continue
+            unit, parent = child
+            if not opened[-1]:
+                out.append("<ul>")
+                opened[-1] = True
+            out.append("<li>" + self.claims.record_link(unit.id) + span_html(parent.start, parent.end, parent.status))
+            out.append(self.claims.markers(parent.claim))
+            on_path.add(unit.id)
+            stack.append((unit.id, children(unit.id)))
+            opened.append(False)
+        return "".join(out)

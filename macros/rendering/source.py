@@ -93,7 +93,12 @@ class SourceRenderer(PageRenderer):
         for claim in self.kb.claims_citing.get(source.id, ()):
             home = self.claims.record_link(claim.subject, claim.id, label=self.kb.name_of(claim.subject))
             quotes = " ".join(
-                tag("a", f"“{esc(c.quote)}”", href=f"#{quote_anchor(source.id, c.quote)}", class_="kb-quote-link")
+                tag(
+                    "a",
+                    f"“{esc(self.kb.archived(source.id, c.quote))}”",
+                    href=f"#{quote_anchor(source.id, c.quote)}",
+                    class_="kb-quote-link",
+                )
                 for c in claim.cite
                 if c.source == source.id
             )
