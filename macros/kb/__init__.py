@@ -12,7 +12,7 @@ of pages or of export formats.
     validate   runs every check in one process
     shards     runs them in several processes, for a large knowledge base
     report     the outcome of a validation run
-    quotes     the quote normalization, exact matching, anchors, sentence splitting
+    quotes     the quote normalization, matching (whole words, within a line), anchors, sentences
     coverage   is every sentence of a source cited or marked as carrying no claim?
     prose      how a claim reads as one sentence
     canonical  the canonical form of a record file, and annotated templates of new records

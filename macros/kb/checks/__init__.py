@@ -8,7 +8,8 @@ per-record ones in several and the others on what the workers send back.
   the ids of every file and the sources (references, dates, attributions,
   quotes); a worker with a share of the files runs exactly these.
 - `structure_checks(structure)`: what needs every record of a kind at once
-  (unit cycles), over a `Structure` small enough to send between processes.
+  (unit cycles; the timeline's cycles and contradictions), over a
+  `Structure` small enough to send between processes.
 - `source_checks(kb)`: the sources' own quotes (no_claim entries).
 - `check_coverage(...)`: every sentence of every source accounted for;
   `check_no_claims_on_cited(...)`: and none both cited and marked as
