@@ -36,7 +36,8 @@ def _rows(schema: dict, schemas: dict, prefix: str = "") -> list[str]:
     required = set(schema.get("required", []))
     for key, spec in schema.get("properties", {}).items():
         resolved = deref(spec, schemas)
-        description = (resolved.get("description") or spec.get("description") or "").replace("|", "\\|")
+        # A description beside a $ref says more than the shared one it refers to.
+        description = (spec.get("description") or resolved.get("description") or "").replace("|", "\\|")
         rows.append(
             f"| `{prefix}{key}` | {'yes' if key in required else ''} | {_type_of(spec, schemas)} | {description} |"
         )
