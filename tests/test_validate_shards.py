@@ -63,7 +63,8 @@ def synthetic(root: Path, entities: int = 150) -> Path:
 
 def spoil(root: Path) -> Path:
     """Problems that span files, in a synthetic knowledge base: a deleted unit that others name, the
-    same id in two folders, a cycle of units and a quote changed so it is no longer in its source."""
+    same id in two folders, a cycle of units, a quote changed so it is no longer in its source, and
+    events whose relations make a cycle or contradict a date."""
     data = root / "data"
     units = sorted((data / "units").glob("*.yml"))
     named = [
@@ -85,6 +86,19 @@ def spoil(root: Path) -> Path:
     person = sorted((data / "people").glob("*.yml"))[3]
     text = person.read_text(encoding="utf-8")
     person.write_text(text.replace("  quote: ", "  quote: Not in the text, ", 1), encoding="utf-8")
+    # Two events placed before each other (a cycle), and one dated 1990 placed after an event dated later;
+    # neighbours in the listing, so each goes to another worker.
+    events = sorted((data / "events").glob("*.yml"))
+    free = [e for e in events if "\nwhen:" not in e.read_text(encoding="utf-8")]
+    dated = next(e for e in events if "\n  date: " in e.read_text(encoding="utf-8"))
+    for event, when in (
+        (free[0], f"  relation: before\n  event: {free[1].stem}\n"),
+        (free[1], f"  relation: before\n  event: {free[0].stem}\n"),
+        (free[2], f"  date: '1990'\n  relation: after\n  event: {dated.stem}\n"),
+    ):
+        text = event.read_text(encoding="utf-8")
+        source, quote = _first_citation(text)
+        event.write_text(text + f"when:\n{when}  cite:\n  - source: {source}\n    quote: {quote}\n", encoding="utf-8")
     return root
 
 
@@ -135,7 +149,14 @@ def test_shards_find_what_one_process_finds(tmp_path):
         assert result["summary"] == result["shards_summary"], result
     by_root = {Path(r["root"]).name: r for r in results}
     assert by_root["synthetic"]["codes"] == []
-    assert {"unknown-ref", "duplicate-id", "cycle", "quote-not-found"} <= set(by_root["spoilt"]["codes"])
+    assert {
+        "unknown-ref",
+        "duplicate-id",
+        "cycle",
+        "quote-not-found",
+        "timeline-cycle",
+        "timeline-contradiction",
+    } <= set(by_root["spoilt"]["codes"])
     assert {"duplicate-id", "unknown-ref", "uncovered-sentence"} <= set(by_root["same-id"]["codes"])
     for case, codes in CASES.items():
         assert codes <= set(by_root[case]["codes"]), case
@@ -169,3 +190,31 @@ def test_workers_come_from_kb_workers(monkeypatch, setting, expected):
     monkeypatch.setenv("KB_WORKERS", setting)
     workers = default_workers()
     assert workers == expected if expected else 1 <= workers <= 8
+
+
+def event_chain(root: Path, length: int = 2_000) -> Path:
+    """The minimal knowledge base with a chain of `length` events, each after the one before, the first
+    after the dated event, and a last one dated months earlier than the first: one contradiction."""
+    data = copy_good(root)
+    head = "# yaml-language-server: $schema=../schemas/event.schema.json\n"
+    body = (
+        "title: A step\nkind: statement\ncite:\n  - source: alibaba-token-foundry-division\n"
+        "    quote: Group CEO Eddie Wu\nwhen:\n{date}  relation: after\n  event: {after}\n  cite:\n"
+        "    - source: alibaba-token-foundry-division\n      quote: to create the new Token Foundry Division\n"
+    )
+    previous = "token-foundry-division-announced"
+    for step in range(length):
+        event_id = f"step-{step:04d}"
+        date = '  date: "2026-01"\n' if step == length - 1 else ""
+        text = head + f"id: {event_id}\n" + body.format(date=date, after=previous)
+        (data / "events" / f"{event_id}.yml").write_text(text, encoding="utf-8")
+        previous = event_id
+    return root
+
+
+def test_a_chain_of_2000_events_is_checked_alike_in_one_process_and_in_several(tmp_path):
+    """Longer than Python's recursion limit, split between workers."""
+    (result,) = compare([event_chain(tmp_path / "chain")])
+    assert result["in_shards"] and result["only_one"] == [] and result["only_shards"] == []
+    assert result["codes"] == ["timeline-contradiction"]
+    assert result["summary"] == "2005 records, 4008 citations, 1 problem"
