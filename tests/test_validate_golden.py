@@ -61,6 +61,8 @@ CASES: dict[str, set[str]] = {
     "bad-key-number": {"bad-key"},
     "yaml-extension": {"unexpected-file"},
     "file-too-large": {"file-too-large"},
+    "too-deep": {"too-deep"},
+    "too-deep-indented": {"too-deep"},
     # schema
     "wrong-type-text": {"wrong-type"},
     "wrong-type-list": {"wrong-type"},
@@ -124,7 +126,18 @@ def _too_large(data: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-GENERATED = {"file-too-large": _too_large}
+def _too_deep_indented(data: Path) -> None:
+    """A field nested 1,300 levels deep by indentation alone, under the size limit: deeper than Python's
+    recursion limit, so a reader that recursed per level would crash."""
+    path = data / "people" / "eddie-wu.yml"
+    levels = 1_300
+    text = path.read_text(encoding="utf-8") + "extra:\n"
+    text += "".join(" " * level + "k:\n" for level in range(1, levels)) + " " * levels + "k: x\n"
+    assert len(text.encode()) < MAX_FILE_BYTES
+    path.write_text(text, encoding="utf-8")
+
+
+GENERATED = {"file-too-large": _too_large, "too-deep-indented": _too_deep_indented}
 
 
 def build_case(case: str, root: Path) -> Path:

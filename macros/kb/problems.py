@@ -61,6 +61,7 @@ CODES: dict[str, str] = {
     "yaml-syntax": "The file is not valid YAML (tabs for indentation, unclosed quotes, bad nesting...).",
     "yaml-anchor": "The file uses YAML anchors (&), aliases (*) or merge keys; write values out.",
     "yaml-tag": "The file uses an explicit YAML tag (!!python/..., !foo).",
+    "too-deep": "Values nest deeper than any record can (more than 32 levels of lists and mappings).",
     "duplicate-key": "A key appears twice in the same mapping.",
     "not-a-mapping": "The top of the file is not a mapping of fields.",
     "bad-key": "A key is not a plain string.",

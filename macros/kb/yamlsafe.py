@@ -16,6 +16,10 @@ import yaml
 from macros.kb.problems import Problem
 
 MAX_FILE_BYTES = 1_000_000
+# Records nest five levels (a statement's citation's quote); past this many, a file is refused before
+# anything walks its values (a checker that recursed into them would hit Python's recursion limit).
+MAX_DEPTH = 32
+_MAX_FAST_INDENT = 2 * MAX_DEPTH  # past this, the fast reader leaves the file to the event path
 
 Path_ = tuple  # a path into the document: ("roles", 0, "cite", 1, "quote")
 
@@ -303,6 +307,13 @@ def _build(events: list, doc: Document):
                 )
             if kind is scalar:
                 place(_scalar(event), event.start_mark, False)
+            elif len(stack) >= MAX_DEPTH:
+                raise _Reject(
+                    "too-deep",
+                    f"values nest more than {MAX_DEPTH} levels deep here",
+                    event.start_mark,
+                    "a record's fields nest a few levels at most: check the brackets and the indentation",
+                )
             elif kind is mapping:
                 container: dict = {}
                 path = place(container, event.start_mark, True)
@@ -509,6 +520,8 @@ def _is_text_key(key: str) -> bool:
 def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
     """The block mapping whose keys are at `indent`, from lines[index]; `first` is (key, rest) when
     its first key follows '- ' on a list's line. Returns (mapping, index of the next line)."""
+    if indent > _MAX_FAST_INDENT:
+        raise _GiveUp  # deep nesting: the event path reads it without recursion, and refuses it
     mapping: dict = {}
     number = lines[index][0]
     if positions is not None:
@@ -557,6 +570,8 @@ def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
 
 def _fast_sequence(lines, index, indent, path, positions, key_positions):
     """The block list whose '- ' are at `indent`, from lines[index]. Returns (list, index of the next line)."""
+    if indent > _MAX_FAST_INDENT:
+        raise _GiveUp
     items: list = []
     if positions is not None:
         positions[path] = (lines[index][0], indent + 1)
