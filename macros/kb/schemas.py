@@ -311,9 +311,11 @@ def fast_check_for(kind: str, schema_dir: Path = SCHEMA_DIR):
 
 def deref(schema: dict, schemas: dict) -> dict:
     """The schema with its $refs (into these `schemas`, by file name) followed, and the branch of an anyOf
-    that describes a value (not null) chosen."""
-    while isinstance(schema, dict) and "$ref" in schema:
+    that describes a value (not null) chosen. A $ref that leads back to itself is followed once."""
+    followed: set[str] = set()
+    while isinstance(schema, dict) and "$ref" in schema and schema["$ref"] not in followed:
         target = schema["$ref"]
+        followed.add(target)
         file, _, pointer = target.partition("#")
         document = schemas.get(file or "defs.schema.json", {})
         node = document
