@@ -242,7 +242,7 @@ def test_schema_is_served_verbatim(files):
 def test_dump_validates_against_its_schema(files, dump):
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in _schema_validator(files).iter_errors(dump)]
     assert errors == []
-    assert dump["format_version"] == "1.0"
+    assert dump["format_version"] == "1.1"
 
 
 def test_dump_holds_every_record_claim_and_citation(kb, dump):

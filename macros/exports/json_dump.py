@@ -32,7 +32,7 @@ from macros.exports.common import Urls, date_json, dump_json
 from macros.kb.model import Claim, KnowledgeBase
 from macros.kb.prose import claim_text
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: quote in the archive's characters, quote_as_written added
 
 
 def claim_json(kb: KnowledgeBase, urls: Urls, claim: Claim) -> dict:
