@@ -86,5 +86,7 @@ CODES: dict[str, str] = {
     "quote-not-found": "A quote is not found in its source's archived text.",
     "quote-too-short": "A quote is too short to identify a passage.",
     "no-claim-not-found": "A no_claim entry's quote is not found in the archive.",
-    "uncovered-sentence": "A sentence of a source is neither cited nor marked as carrying no claim.",
+    "uncovered-sentence": "A sentence of a source is neither cited nor marked as carrying no claim "
+    "(reported at its line and column in the archived text).",
+    "placeholder": "A value is still the placeholder that `kb new` wrote (in capitals): fill it in.",
 }
