@@ -84,9 +84,10 @@ def read_saved(path: Path) -> Page:
     from macros.kb import intake_html  # only for a page: it imports trafilatura and lxml
 
     try:
-        return intake_html.read_page(raw)
-    except IntakeError as error:
+        archive, metadata = intake_html.read_page(raw)
+    except ValueError as error:
         raise IntakeError(f"{path.name}: {error}") from None
+    return Page(archive, **metadata)
 
 
 def _check_text(raw: bytes, name: str) -> str:

@@ -25,8 +25,6 @@ from copy import deepcopy
 import trafilatura
 from lxml.html import HtmlElement
 
-from macros.kb.intake import IntakeError, Page
-
 # For htmldate, which trafilatura's metadata runs (its date is not used): no search of the text, and
 # a fixed latest date instead of today's, so the same page gives the same result on any day.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False, "max_date": "2999-12-31"}
@@ -47,36 +45,36 @@ _ARTICLE_TYPES = {
 }
 
 
-def read_page(raw: bytes) -> Page:
-    """The article of a saved page and what its metadata says (every field None when it says nothing)."""
+def read_page(raw: bytes) -> tuple[bytes, dict[str, str | None]]:
+    """The article of a saved page, as the bytes to archive, and what its metadata says: title, author,
+    url, published and publisher, None where it says nothing. Raises ValueError with what is wrong."""
     tree = trafilatura.load_html(raw)
     if tree is None:
-        raise IntakeError("it does not parse as an HTML page")
+        raise ValueError("it does not parse as an HTML page")
     text = trafilatura.extract(
         tree, output_format="txt", include_comments=False, include_tables=True, include_links=False
     )
     if not text or not text.strip():
-        raise IntakeError("no article text was found in the page")
+        raise ValueError("no article text was found in the page")
     metadata = trafilatura.extract_metadata(deepcopy(tree), date_config=dict(_DATE_PARAMS))
     articles = [item for item in _json_ld(tree) if _types(item) & _ARTICLE_TYPES]
-    return Page(
-        archive=(text.strip("\n") + "\n").encode("utf-8"),
-        title=_first(_ld_text(articles, "headline"), metadata.title),
-        author=_first(
+    return (text.strip("\n") + "\n").encode("utf-8"), {
+        "title": _first(_ld_text(articles, "headline"), metadata.title),
+        "author": _first(
             _ld_names(articles, "author"),
             _meta(tree, "name", "author"),
             # A byline trafilatura found in the page, when it kept the name as written.
             metadata.author if metadata.author and metadata.author in tree.text_content() else None,
         ),
-        url=_first(_canonical(tree), _meta(tree, "property", "og:url"), _ld_url(articles)),
-        published=_first(
+        "url": _first(_canonical(tree), _meta(tree, "property", "og:url"), _ld_url(articles)),
+        "published": _first(
             _ld_text(articles, "datePublished"),
             _meta(tree, "property", "article:published_time"),
             _meta(tree, "itemprop", "datePublished"),
             _time_published(tree),
         ),
-        publisher=_first(_ld_names(articles, "publisher"), _meta(tree, "property", "og:site_name")),
-    )
+        "publisher": _first(_ld_names(articles, "publisher"), _meta(tree, "property", "og:site_name")),
+    }
 
 
 def _first(*values: str | None) -> str | None:
