@@ -11,21 +11,35 @@ import argparse
 import difflib
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from macros.exports.files import LOCAL_BASE_URL, export_files
 from macros.kb import canonical
+from macros.kb.coverage import entries_left
+from macros.kb.intake import MAX_ID_CHARS, IntakeError, new_source
 from macros.kb.kinds import FOLDERS, KIND_OF_FOLDER, claim_kinds
 from macros.kb.load import slug
+from macros.kb.report import plural
 from macros.kb.shards import default_workers
 from macros.kb.validate import validate
 
 PROG = "python -m scripts.kb"
 
 
+class _Paragraphs(argparse.HelpFormatter):
+    """Descriptions wrapped paragraph by paragraph (a blank line between them is kept)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n\n".join(
+            textwrap.fill(" ".join(paragraph.split()), width, initial_indent=indent, subsequent_indent=indent)
+            for paragraph in text.split("\n\n")
+        )
+
+
 def _formatter(prog: str) -> argparse.HelpFormatter:
     # A fixed width keeps the help shown in the docs the same on every machine.
-    return argparse.RawDescriptionHelpFormatter(prog, width=88)
+    return _Paragraphs(prog, width=88)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,13 +69,33 @@ def build_parser() -> argparse.ArgumentParser:
     new = commands.add_parser(
         "new",
         formatter_class=_formatter,
-        help="write a new record from an annotated template",
+        help="write a new record from an annotated template, or a source from a saved article",
         description="Write data/<folder>/<id>.yml from an annotated template with the schema "
-        "modeline; the id is made from the name.",
+        "modeline; the id is made from the name, cut between words (at most 80 characters).\n\n"
+        "A source is made from its article: with --from FILE, a saved text file, archived byte "
+        "for byte as data/sources/<id>.txt, or a saved web page, whose article's text is "
+        "archived (extracted offline: nothing is fetched) and whose metadata fills in the title, "
+        "author, publisher, address and publication date, listed under `extracted:` for a "
+        "reviewer to check. Without --from, data/sources/<id>.txt is used if it is there. The "
+        "record gets the archive's sha256 and lists every sentence under no_claim: with a "
+        "placeholder reason, which validation reports until it is written (or the sentence is "
+        "cited in a claim and its entry removed).",
     )
     new.add_argument("kind", choices=sorted(FOLDERS), help="the kind of record")
-    new.add_argument("name", help="the person's or unit's name, the event's title, the source's headline...")
+    new.add_argument(
+        "name",
+        nargs="?",
+        help="the person's or unit's name, the event's title, the source's headline (with --from "
+        "a web page: the page's title when left out)",
+    )
     new.add_argument("--id", help="use this id instead of one made from the name")
+    new.add_argument(
+        "--from",
+        dest="saved",
+        type=Path,
+        metavar="FILE",
+        help="for a source: the article saved as text (.txt, UTF-8) or as a web page (.html, .htm)",
+    )
 
     fmt = commands.add_parser(
         "fmt",
@@ -89,6 +123,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="the site's address, ending in / (default: $SITE_URL, else the local preview address)",
     )
 
+    coverage = commands.add_parser(
+        "coverage",
+        formatter_class=_formatter,
+        help="list the sentences of a source that are not accounted for",
+        description="Print what is left to account for in one source (or in every source): the "
+        "sentences that no claim cites and no no_claim entry lists, in the order of the text and "
+        "in full, each as a no_claim entry ready to paste under `no_claim:` in the source's record "
+        "(then write its reason in place of the capitals), unless it is cited in a claim instead. "
+        "Exits 1 if any sentence is left.",
+    )
+    coverage.add_argument("source", nargs="?", help="the id of a source (default: every source)")
+
     commands.add_parser(
         "stats",
         formatter_class=_formatter,
@@ -109,10 +155,21 @@ def help_text(command: str | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    handler = {"validate": cmd_validate, "new": cmd_new, "fmt": cmd_fmt, "stats": cmd_stats, "export": cmd_export}[
-        args.command
-    ]
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "new" and args.name is None and len(extra) == 1 and not extra[0].startswith("-"):
+        # `new source --from FILE "Headline"`: argparse leaves an optional positional after an option over.
+        args.name, extra = extra[0], []
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    handler = {
+        "validate": cmd_validate,
+        "new": cmd_new,
+        "fmt": cmd_fmt,
+        "stats": cmd_stats,
+        "export": cmd_export,
+        "coverage": cmd_coverage,
+    }[args.command]
     try:
         return handler(args)
     except BrokenPipeError:  # e.g. piped into head
@@ -129,15 +186,75 @@ def cmd_validate(args) -> int:
 
 
 def cmd_new(args) -> int:
-    record_id = args.id or slug(args.name, words=12)
+    if args.saved and args.kind != "source":
+        print("error: --from makes a source: python -m scripts.kb new source --from FILE", file=sys.stderr)
+        return 2
+    if args.kind == "source":
+        try:
+            made = new_source(args.data, args.name, args.id, args.saved)
+        except IntakeError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        if made is not None:
+            if made.archive_written:
+                print(f"wrote {made.archive.as_posix()}: the archived text, never to be edited")
+            checks = (
+                f"check {', '.join(made.extracted)} (listed under `extracted:`) against the page; "
+                if made.extracted
+                else ""
+            )
+            print(
+                f"wrote {made.record.as_posix()}: {checks}{plural(made.sentences, 'sentence')} listed under no_claim: "
+                "cite those that carry a claim, write the reason of the others; `make validate` lists what is left"
+            )
+            return 0
+    if not args.name:
+        print(f"error: give the {args.kind}'s name: python -m scripts.kb new {args.kind} NAME", file=sys.stderr)
+        return 2
+    record_id = args.id or slug(args.name, words=12, max_chars=MAX_ID_CHARS)
     target = args.data / FOLDERS[args.kind] / f"{record_id}.yml"
     if target.exists():
         print(f"error: {target.as_posix()} already exists: edit it, or choose another --id", file=sys.stderr)
         return 1
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(canonical.template(args.kind, record_id, args.name), encoding="utf-8")
+    target.write_text(canonical.template(args.kind, record_id, args.name), encoding="utf-8", newline="\n")
     print(f"wrote {target.as_posix()}: fill in the fields in capitals, then run `make validate`")
+    if args.kind == "source":
+        print(
+            f"note: {target.with_suffix('.txt').as_posix()} does not exist yet; with the article saved there (or "
+            "given with --from FILE), `new source` fills in its sha256 and lists every sentence"
+        )
     return 0
+
+
+def cmd_coverage(args) -> int:
+    report = validate(args.data, Path.cwd())
+    sources = report.kb.sources
+    if args.source and args.source not in sources:
+        guess = difflib.get_close_matches(args.source, list(sources), n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else f"sources: {', '.join(sources) or 'none'}"
+        print(f"error: no valid source '{args.source}' ({hint})", file=sys.stderr)
+        return 2
+    left = 0
+    for source_id in [args.source] if args.source else list(sources):
+        source, result = sources[source_id], report.coverage[source_id]
+        sentences = entries_left(result)
+        left += len(sentences)
+        if not sentences:
+            print(f"{source.path}: every sentence is accounted for ({result.total} of {result.total})")
+            continue
+        print(
+            f"{source.path}: {plural(len(sentences), 'sentence')} of {result.total} not accounted for. Cite each in a "
+            "claim, or paste its entry under no_claim: and write why it carries no claim:"
+        )
+        print(("no_claim:\n" if not source.no_claim else "") + canonical.block_items(sentences), end="")
+    others = [p for p in report.problems if p.code not in ("uncovered-sentence", "placeholder")]
+    if others:
+        print(
+            f"note: the data has {plural(len(others), 'other problem')} (`python -m scripts.kb validate` shows them): "
+            "a claim in a file with problems, or a quote not found, may cite a sentence listed here"
+        )
+    return 1 if left else 0
 
 
 def _record_files(data: Path, paths: list[Path]) -> list[tuple[str, Path]]:

@@ -454,3 +454,50 @@ def test_a_text_of_one_long_word_is_gone_through_once():
     for length in range(12, 32):
         assert text.find("a" * length) == (1_000_001 if length == 12 else -1)
     assert time.perf_counter() - began < 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Alibaba's chairman Joseph C. Tsai said so.",
+        "J. R. R. Tolkien wrote it.",
+        "Mr. Wu, Mrs. Li, Ms. Zhou, Dr. Chen and Prof. Ma met Gen. Lee and Sen. Park.",
+        "It opened an office in the U.S. Treasury district and the U.K. Home Office.",
+        "Example Holdings Inc. Chief Executive Jane Doe spoke, as did Acme Corp. Japan and Globex Ltd. Korea.",
+        "Wang Co. Shanghai and the No. 2 plant.",
+        "Apple vs. Samsung, e.g. Galaxy phones, i.e. Android ones.",
+        "The plan was approved on Jan. 12, Feb. 3 and Sept. 30, in St. Louis.",
+        "At 9 a.m. Beijing time.",
+    ],
+)
+def test_split_sentences_goes_on_after_initials_titles_and_abbreviations(text):
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "The rivals are Globex Ltd. The two did not comment.",
+            ["The rivals are Globex Ltd.", "The two did not comment."],
+        ),
+        ("He moved to the U.S. It was 2019.", ["He moved to the U.S.", "It was 2019."]),
+        ("They chose plan B. This worked.", ["They chose plan B.", "This worked."]),
+        ("It was founded by Acme Inc. In 2020 it grew.", ["It was founded by Acme Inc.", "In 2020 it grew."]),
+        # Words that merely look like abbreviations end a sentence as usual.
+        ("He met Dr. Chen. Chen left.", ["He met Dr. Chen.", "Chen left."]),
+        ("See Fig. 3. The results follow.", ["See Fig. 3.", "The results follow."]),
+        # A closing quote after the period ends the sentence, whatever the word.
+        ('He said "we are Acme Inc." Then he left.', ['He said "we are Acme Inc."', "Then he left."]),
+        ("Is it Acme Inc.? Yes!", ["Is it Acme Inc.?", "Yes!"]),
+    ],
+)
+def test_split_sentences_ends_a_sentence_after_an_abbreviation_only_before_a_sentence_opener(text, expected):
+    assert sentences(text) == expected
+
+
+def test_spans_finds_every_occurrence_in_the_original_text():
+    text = normalize_with_offsets("Advertisement\nA  sentence.\nAdvertisement\n“Advertisement”")
+    assert text.spans("Advertisement") == [(0, 13), (27, 40), (42, 55)]
+    assert text.spans("missing words") == []
+    assert text.spans("") == []

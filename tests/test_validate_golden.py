@@ -110,6 +110,10 @@ CASES: dict[str, set[str]] = {
     "archive-missing": {"archive-missing"},
     "archive-changed": {"archive-changed"},
     "uncovered-sentence": {"uncovered-sentence"},
+    "uncovered-sentences-in-text-order": {"uncovered-sentence"},
+    "uncovered-sentence-abbreviations": {"uncovered-sentence"},
+    "placeholder-no-claim-reason": {"placeholder"},
+    "placeholder-template-value": {"placeholder"},
 }
 
 

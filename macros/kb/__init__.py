@@ -16,6 +16,8 @@ of pages or of export formats.
     coverage   is every sentence of a source cited or marked as carrying no claim?
     prose      how a claim reads as one sentence
     canonical  the canonical form of a record file, and annotated templates of new records
+    intake     a new source record from a saved article (text file or web page)
+    intake_html  a saved web page's article text and declared metadata (imported only for a page)
 """
 
 __all__ = [
@@ -23,6 +25,8 @@ __all__ = [
     "checks",
     "coverage",
     "dates",
+    "intake",
+    "intake_html",
     "kinds",
     "load",
     "model",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import yaml
 
+from macros.kb.coverage import NO_CLAIM_PLACEHOLDER
 from macros.kb.schemas import deref, load_schemas
 from macros.kb.yamlsafe import parse
 
@@ -74,19 +75,41 @@ def canonical(kind: str, text: str, path: str = "<record>") -> str | None:
     modeline = MODELINE.format(kind=kind)
     if not any(line.startswith("# yaml-language-server:") for line in header):
         header.insert(0, modeline)
-    body = yaml.dump(
+    return "\n".join(header) + "\n" + _dump(data)
+
+
+def record_text(kind: str, data: dict, header: list[str]) -> str:
+    """A record file in canonical form: the header's comment lines, then `data` in the schema's key order."""
+    schemas = load_schemas()
+    return "\n".join(header) + "\n" + _dump(_order(data, schemas[f"{kind}.schema.json"], schemas))
+
+
+def _dump(data) -> str:
+    return yaml.dump(
         data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, indent=2, default_flow_style=False
     )
-    return "\n".join(header) + "\n" + body
 
 
-def template(kind: str, record_id: str, name: str) -> str:
-    """A new record: the modeline, a comment per field from the schema, and the fields to fill in."""
+def quoted(text: str) -> str:
+    """`text` as a double-quoted YAML string on one line (escapes where YAML needs them)."""
+    return yaml.dump(text, Dumper=_Dumper, default_style='"', allow_unicode=True, width=1_000_000).rstrip("\n")
+
+
+def flow_item(mapping: dict[str, str]) -> str:
+    """A list item on one line, its values quoted: `- {quote: "...", reason: "..."}`."""
+    return "- {" + ", ".join(f"{key}: {quoted(value)}" for key, value in mapping.items()) + "}"
+
+
+def block_items(items: list[dict], indent: int = 2) -> str:
+    """List items in canonical block form, indented as under a key of a record."""
+    return "".join(" " * indent + line + "\n" for line in _dump(items).splitlines())
+
+
+def field_comments(kind: str) -> list[str]:
+    """Comment lines that name every field of a record kind, with its description from the schema."""
     schemas = load_schemas()
     schema = schemas[f"{kind}.schema.json"]
-    lines = [MODELINE.format(kind=kind), f"# A new {kind} record. Fill in every field below, then run `make validate`."]
-    lines.append("# Every claim is cited: cite: [{source: <id in data/sources/>, quote: <words copied verbatim>}].")
-    lines.append("# Fields (required ones are marked *):")
+    lines = ["# Fields (required ones are marked *):"]
     required = set(schema.get("required", []))
     for key, spec in schema.get("properties", {}).items():
         spec = deref(spec, schemas)
@@ -94,6 +117,14 @@ def template(kind: str, record_id: str, name: str) -> str:
         if "enum" in spec:
             description = (description + " " if description else "") + "One of: " + ", ".join(spec["enum"]) + "."
         lines.append(f"#   {key}{'*' if key in required else ''}: {description}".rstrip())
+    return lines
+
+
+def template(kind: str, record_id: str, name: str) -> str:
+    """A new record: the modeline, a comment per field from the schema, and the fields to fill in."""
+    lines = [MODELINE.format(kind=kind), f"# A new {kind} record. Fill in every field below, then run `make validate`."]
+    lines.append("# Every claim is cited: cite: [{source: <id in data/sources/>, quote: <words copied verbatim>}].")
+    lines += field_comments(kind)
     citation = [{"source": "SOURCE-ID", "quote": "WORDS COPIED VERBATIM FROM THE SOURCE"}]
     bodies = {
         "person": {
@@ -131,7 +162,7 @@ def template(kind: str, record_id: str, name: str) -> str:
             "published": None,
             "archive": f"{record_id}.txt",
             "sha256": "SHA256-OF-THE-ARCHIVE",
-            "no_claim": [{"quote": "A SENTENCE WITH NO CLAIM", "reason": "WHY IT CARRIES NO CLAIM"}],
+            "no_claim": [{"quote": "A SENTENCE WITH NO CLAIM", "reason": NO_CLAIM_PLACEHOLDER}],
         },
         "discrepancy": {
             "id": record_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -231,9 +232,21 @@ class _Invalid(Exception):
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def slug(text: str, words: int = 8) -> str:
-    parts = [p for p in _SLUG.split(text.lower()) if p][:words]
-    return "-".join(parts)[:50].strip("-") or "claim"
+def slug(text: str, words: int = 8, max_chars: int = 50, default: str = "claim") -> str:
+    """Lower-case ASCII words joined by hyphens: the first `words` words of `text` that fit in `max_chars`,
+    accents dropped ("Zürich" gives "zurich"). Cut between words, never inside one (unless the first
+    word alone is longer than `max_chars`); `default` when `text` has no ASCII letter or digit."""
+    # Accents are dropped; a typographic apostrophe splits as a plain one does (claim ids made from
+    # these words are anchors that people link to: they stay as they were).
+    folded = unicodedata.normalize("NFKD", text.replace("’", "'")).encode("ascii", "ignore").decode().lower()
+    parts = [p for p in _SLUG.split(folded) if p][:words]
+    kept = ""
+    for part in parts:
+        joined = f"{kept}-{part}" if kept else part
+        if len(joined) > max_chars:
+            break
+        kept = joined
+    return kept or (parts[0][:max_chars] if parts else default)
 
 
 class _Builder:
@@ -458,7 +471,7 @@ class _Builder:
                 ]
             ) from None
         no_claim = tuple(
-            NoClaim(n["quote"], n["reason"], self.loc(("no_claim", i, "quote")))
+            NoClaim(n["quote"], n["reason"], self.loc(("no_claim", i, "quote")), self.loc(("no_claim", i, "reason")))
             for i, n in enumerate(d.get("no_claim", []))
         )
         return Source(
@@ -476,6 +489,7 @@ class _Builder:
             published=self.date(("published",)),
             notes=d.get("notes"),
             no_claim=no_claim,
+            extracted=tuple(d.get("extracted", ())),
         )
 
 

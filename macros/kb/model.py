@@ -118,7 +118,8 @@ class When:
 class NoClaim:
     quote: str
     reason: str
-    loc: Loc = field(default=Loc(""), compare=False)
+    loc: Loc = field(default=Loc(""), compare=False)  # of its quote
+    reason_loc: Loc = field(default=Loc(""), compare=False)
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class Source:
     published: PartialDate | None = None
     notes: str | None = None
     no_claim: tuple[NoClaim, ...] = ()
+    extracted: tuple[str, ...] = ()  # fields filled in from the page's metadata, not checked yet
     record_kind = "source"
 
     @property

@@ -96,5 +96,7 @@ CODES: dict[str, str] = {
     "duplicate-citation": "A claim cites the same passage of a source twice.",
     "no-claim-not-found": "A no_claim entry's quote is not found in the archive.",
     "no-claim-on-cited-sentence": "A no_claim entry marks a sentence that a claim cites.",
-    "uncovered-sentence": "A sentence of a source is neither cited nor marked as carrying no claim.",
+    "uncovered-sentence": "A sentence of a source is neither cited nor marked as carrying no claim "
+    "(reported at its line and column in the archived text).",
+    "placeholder": "A value is still the placeholder that `kb new` wrote (in capitals): fill it in.",
 }

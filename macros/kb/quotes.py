@@ -250,6 +250,18 @@ class NormalizedText:
         span = self.span(quote)
         return None if span is None else self.original[span[0] : span[1]]
 
+    def spans(self, quote: str) -> list[tuple[int, int]]:
+        """(start, end) in the original text of every match of `quote` (whole words, one line), in order,
+        none overlapping."""
+        needle = normalize(quote)
+        found, last_end = [], -1
+        for start, fault in self._occurrences(needle):
+            end = start + len(needle)
+            if fault is None and start >= last_end:
+                found.append((self.offsets[start], self.offsets[end - 1] + 1))
+                last_end = end
+        return found
+
 
 class _ShiftOffsets(Sequence):
     """The offsets of a text in which every character normalizes to one character (the usual case:
@@ -395,13 +407,52 @@ def quote_anchor(source_id: str, quote: str) -> str:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(‘A-Z0-9-])")
 
+# Words whose period never ends a sentence: titles before a name, and abbreviations that always go on.
+_NEVER_ENDS = frozenset(
+    "Mr Mrs Ms Mx Dr Prof Sen Rep Gov Gen Col Lt Sgt Capt Maj Adm Cmdr Rev Hon Pres Fr vs v cf viz "
+    "e.g i.e approx Fig Figs Vol Nos".split()
+)
+# Abbreviations that may end a sentence as well as go on inside one ("Acme Corp. Japan's", "Globex Ltd. The
+# rivals"): with initials ("Joseph C. Tsai") and dotted acronyms ("U.S."), they end one only when the next word is
+# one that starts a sentence and hardly ever follows such an abbreviation inside one.
+_MAY_END = frozenset(
+    "Inc Corp Ltd Co Plc Bros Jr Sr St No Dept Univ Ave Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
+)
+_OPENERS = frozenset(
+    "A An The This That These Those It Its He She His Her They Their We Our I But And However Meanwhile In On At "
+    "As For If When While After Before Since".split()
+)
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+")  # "C.", "U.S.", "a.m."
+_NEXT_WORD = re.compile(r"[\"“(‘]?([A-Za-z]+)(?!\.)\b")  # a word, not an initial
+
+
+def _ends_sentence(body: str, match: re.Match) -> bool:
+    """Whether a candidate end (., ! or ?, perhaps a closing quote or bracket, then whitespace) ends a sentence."""
+    period = match.start() - 1
+    if body[period] != "." or not match.group(0)[0].isspace():
+        return True  # ! and ?, and a closing quote or bracket after the period, always end one
+    begin = period
+    while begin > 0 and (body[begin - 1].isalnum() or body[begin - 1] == "."):
+        begin -= 1
+    word = body[begin : period + 1]  # the word the period ends, with any dots inside it ("U.S.", "e.g.")
+    if word[:-1] in _NEVER_ENDS:
+        return False
+    if word[:-1] in _MAY_END or _INITIALS.fullmatch(word):
+        following = _NEXT_WORD.match(body, match.end())
+        return bool(following and following.group(1) in _OPENERS)
+    return True
+
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split an archived text into sentences: (start, end) offsets in `text`.
 
     Each line is a paragraph (a heading, a list item or prose); prose is split
-    after ., ! or ? followed by whitespace and a capital, digit or quote.
-    Empty lines carry no sentence.
+    after ., ! or ? followed by whitespace and a capital, digit or quote, except
+    after a title or abbreviation that never ends a sentence (Mr., Dr., vs.,
+    e.g., ...), and except after an initial ("Joseph C. Tsai"), a dotted acronym
+    ("U.S.") or an abbreviation that may end one (Inc., Corp., Ltd., Co., No.,
+    Jan., ...) unless the next word is one that starts sentences (The, It, He,
+    ...). Empty lines carry no sentence.
     """
     spans: list[tuple[int, int]] = []
     position = 0
@@ -409,6 +460,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         body = line.rstrip("\r\n")
         start = 0
         for match in _SENTENCE_END.finditer(body):
+            if not _ends_sentence(body, match):
+                continue
             # The sentence keeps its closing quote or bracket, not the space.
             end = match.start() + len(match.group(0).rstrip())
             _append_span(spans, body, position, start, end)

@@ -397,7 +397,7 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
                     doc.path,
                     line,
                     col,
-                    "bad-id" if is_id else "bad-value",
+                    "placeholder",
                     f"{where} is still the template's placeholder '{error.instance}'",
                     f"fill it in: {hint}",
                 )

@@ -122,7 +122,6 @@ def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_w
     records = sum(len(places) for places in listing.known.values())
     built = len(source_kb.sources) + sum(result.records for result in results)
     problems += check_coverage(
-        sources.documents,
         source_kb.sources,
         coverage,
         complete=records == built,

@@ -52,7 +52,6 @@ def validate(data_dir: Path, root: Path | None = None, workers: int = 1, min_fil
         problems += check_no_claims_on_cited(kb.sources, coverage)
         records = sum(len(places) for places in loaded.known_ids.values())
         problems += check_coverage(
-            loaded.documents,
             kb.sources,
             coverage,
             complete=records == kb.size,

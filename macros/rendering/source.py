@@ -14,6 +14,7 @@ from macros.rendering.markup import esc, md_text, safe_url, tag
 from macros.rendering.pages import NOT_SEARCHED, PageRenderer, date_html
 
 UNKNOWN = '<span class="kb-unknown">unknown</span>'
+UNCHECKED = ' <span class="kb-badge kb-badge-unchecked">from the page\'s metadata, not checked yet</span>'
 
 
 def quoted_spans(kb: KnowledgeBase, source: Source) -> dict[str, tuple[int, int, list[Claim]]]:
@@ -43,13 +44,18 @@ class SourceRenderer(PageRenderer):
             if source.title_is_editorial
             else ""
         )
+
+        def checked(field: str, html: str) -> str:
+            # A value `kb new source` took from the page's metadata, which nobody has checked yet.
+            return html + UNCHECKED if field in source.extracted else html
+
         summary = [
-            ("Title", title),
+            ("Title", checked("title", title)),
             ("Kind", esc(source.kind.replace("-", " "))),
-            ("Publisher", esc(source.publisher) if source.publisher else UNKNOWN),
-            ("Author", esc(source.author) if source.author else UNKNOWN),
-            ("Published", date_html(source.published) if source.published else UNKNOWN),
-            ("Address", tag("a", esc(url), href=url, rel="nofollow noopener") if url else UNKNOWN),
+            ("Publisher", checked("publisher", esc(source.publisher)) if source.publisher else UNKNOWN),
+            ("Author", checked("author", esc(source.author)) if source.author else UNKNOWN),
+            ("Published", checked("published", date_html(source.published)) if source.published else UNKNOWN),
+            ("Address", checked("url", tag("a", esc(url), href=url, rel="nofollow noopener")) if url else UNKNOWN),
             ("Archived text", f"<code>{esc(source.archive)}</code>, sha256 <code>{esc(source.sha256[:16])}…</code>"),
             (
                 "Coverage",

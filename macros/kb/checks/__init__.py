@@ -10,7 +10,7 @@ per-record ones in several and the others on what the workers send back.
 - `structure_checks(structure)`: what needs every record of a kind at once
   (unit cycles; the timeline's cycles and contradictions), over a
   `Structure` small enough to send between processes.
-- `source_checks(kb)`: the sources' own quotes (no_claim entries).
+- `source_checks(kb)`: the sources' own no_claim entries: their quotes are found, their reasons written.
 - `check_coverage(...)`: every sentence of every source accounted for;
   `check_no_claims_on_cited(...)`: and none both cited and marked as
   carrying no claim.
@@ -19,7 +19,7 @@ per-record ones in several and the others on what the workers send back.
 from __future__ import annotations
 
 from macros.kb.checks.attributions import check_attributions
-from macros.kb.checks.coverage import check_coverage, check_no_claims_on_cited
+from macros.kb.checks.coverage import check_coverage, check_no_claim_reasons, check_no_claims_on_cited
 from macros.kb.checks.dates import check_dates
 from macros.kb.checks.quotes import (
     check_citations,
@@ -55,4 +55,4 @@ def record_checks(loaded: Loaded) -> list[Problem]:
 
 
 def source_checks(kb: KnowledgeBase) -> list[Problem]:
-    return check_no_claims(kb)
+    return check_no_claims(kb) + check_no_claim_reasons(kb)
