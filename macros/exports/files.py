@@ -75,4 +75,15 @@ def entity_jsonld(kb: KnowledgeBase, record_id: str, base_url: str) -> dict:
     """The JSON-LD of one record's page: the record, its claims (their quoted
     passages by IRI), and a named stub for each record they refer to, with
     @ids relative to the site's root. KeyError if there is no such record."""
-    return JsonLd(kb, Urls(kb, check_base_url(base_url))).entity(record_id)
+    return _builder(kb, check_base_url(base_url)).entity(record_id)
+
+
+def _builder(kb: KnowledgeBase, base_url: str) -> JsonLd:
+    """The JSON-LD builder of this knowledge base and base URL: one for all the pages of a build (it
+    remembers each record's URL)."""
+    if not (_last_builder and _last_builder[0] is kb and _last_builder[1] == base_url):
+        _last_builder[:] = [kb, base_url, JsonLd(kb, Urls(kb, base_url))]
+    return _last_builder[2]
+
+
+_last_builder: list = []  # [knowledge base, base URL, its builder]: the latest one only

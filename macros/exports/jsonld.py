@@ -134,6 +134,7 @@ class JsonLd:
     def __init__(self, kb: KnowledgeBase, urls: Urls):
         self.kb = kb
         self.urls = urls
+        self._relative: JsonLd | None = None
 
     # -- records -----------------------------------------------------------
 
@@ -344,22 +345,27 @@ class JsonLd:
         them) and described in the dump only: the page already shows each quote, and its weight counts."""
         if record_id not in self.kb.records:
             raise KeyError(f"no record '{record_id}'")
+        # The nodes are made with the site's URLs relative to its root (the page's @base), the very
+        # @ids the dump's nodes have once expanded against it.
+        relative = self.relative()
         record = self.kb.records[record_id]
-        claims = record.claims
-        graph = [self.record_node(record_id)]
-        graph += [self.claim_node(c) for c in claims]
+        graph = [relative.record_node(record_id)]
+        graph += [relative.claim_node(c) for c in record.claims]
         mentioned = []
         for node in graph:
             mentioned.extend(_referenced_pages(node))
         own = {n["@id"] for n in graph}
         for iri in unique(mentioned):
-            other = self.record_at(iri)
+            other = relative.record_at(iri)
             if other and iri not in own:
                 graph.append({"@id": iri, "@type": self.record_type(other), "name": self.kb.name_of(other)})
-        return {
-            "@context": {**context(self.urls), "@base": self.urls.base},
-            "@graph": _relative_ids(graph, self.urls.base),
-        }
+        return {"@context": {**context(self.urls), "@base": self.urls.base}, "@graph": graph}
+
+    def relative(self) -> JsonLd:
+        """The same builder with the site's own URLs written relative to its root."""
+        if self._relative is None:
+            self._relative = JsonLd(self.kb, Urls(self.kb, ""))
+        return self._relative
 
     def record_at(self, iri: str) -> str | None:
         """The id of the record whose page is `iri`, or None."""
@@ -369,36 +375,6 @@ class JsonLd:
         if len(parts) != 3 or parts[1] not in self.kb.records:
             return None
         return parts[1] if self.urls.page(parts[1]) == iri else None
-
-
-def _relative_ids(value, base: str):
-    """A copy of `value` with every "@id" under `base` written relative to it ("people/x/#name").
-    Copied without recursion, however deep the nodes nest."""
-
-    def shallow(child):
-        return {} if isinstance(child, dict) else [] if isinstance(child, list) else None
-
-    top = shallow(value)
-    if top is None:
-        return value
-    stack = [(value, top)]
-    while stack:
-        original, copy = stack.pop()
-        items = original.items() if isinstance(original, dict) else enumerate(original)
-        for key, child in items:
-            if key == "@id" and isinstance(child, str) and child.startswith(base) and len(child) > len(base):
-                written = child[len(base) :]
-            else:
-                written = shallow(child)
-                if written is None:
-                    written = child
-                else:
-                    stack.append((child, written))
-            if isinstance(copy, dict):
-                copy[key] = written
-            else:
-                copy.append(written)
-    return top
 
 
 def _referenced_pages(value) -> list[str]:

@@ -7,6 +7,22 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+# English month names, whatever the locale (calendar.month_name follows the locale, and asks strftime).
+MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
@@ -38,9 +54,9 @@ class PartialDate:
     def human(self) -> str:
         """'8 June 2026', 'June 2026' or '2026': the precision shows."""
         if self.day:
-            return f"{self.day} {calendar.month_name[self.month]} {self.year}"
+            return f"{self.day} {MONTHS[self.month]} {self.year}"
         if self.month:
-            return f"{calendar.month_name[self.month]} {self.year}"
+            return f"{MONTHS[self.month]} {self.year}"
         return str(self.year)
 
     def sort_key(self) -> tuple[int, int, int]:
@@ -60,7 +76,7 @@ def parse_date(text: str) -> PartialDate:
     if day is not None:
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            raise ValueError(f"{calendar.month_name[month]} {year} has no day {day}")
+            raise ValueError(f"{MONTHS[month]} {year} has no day {day}")
     return PartialDate(year, month, day)
 
 

@@ -49,17 +49,21 @@ class Linker:
         self.directory_urls = directory_urls
         # The folder the browser resolves relative links against.
         self.base = self.page_url.rstrip("/") if directory_urls else posixpath.dirname(self.page_url)
+        self._pages: dict[str, str] = {}  # site path -> its link from this page: a page links the same ones often
 
     def page(self, path: str, anchor: str | None = None) -> str:
         """Link to a site path such as 'people/eddie-wu/' or 'timeline/'."""
-        target = path.strip("/")
-        if self.directory_urls:
-            relative = _relpath(target or ".", self.base or ".")
-            relative = "./" if relative == "." else relative + "/"
-        else:
-            target = f"{target}.html" if target else "index.html"
-            relative = _relpath(target, self.base or ".")
-        return relative + (f"#{anchor}" if anchor else "")
+        relative = self._pages.get(path)
+        if relative is None:
+            target = path.strip("/")
+            if self.directory_urls:
+                relative = _relpath(target or ".", self.base or ".")
+                relative = "./" if relative == "." else relative + "/"
+            else:
+                target = f"{target}.html" if target else "index.html"
+                relative = _relpath(target, self.base or ".")
+            self._pages[path] = relative
+        return f"{relative}#{anchor}" if anchor else relative
 
     def file(self, path: str) -> str:
         """Link to a file the site serves, such as 'data/claims.csv'."""
@@ -91,11 +95,10 @@ def record_path(kind: str, record_id: str) -> str:
 
 def tag(name: str, content: str = "", **attrs: object) -> str:
     """An element with escaped attribute values; `content` is already HTML."""
-    rendered = "".join(
-        f' {_ATTRIBUTE_NAMES.get(key) or _attribute_name(key)}="{esc(value)}"'
-        for key, value in attrs.items()
-        if value is not None
-    )
+    rendered = ""
+    for key, value in attrs.items():  # a plain loop: a large site makes hundreds of thousands of elements
+        if value is not None:
+            rendered += f' {_ATTRIBUTE_NAMES.get(key) or _attribute_name(key)}="{esc(value)}"'
     return f"<{name}{rendered}>{content}</{name}>"
 
 
