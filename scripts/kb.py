@@ -12,16 +12,22 @@ import difflib
 import os
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 from macros.exports.files import LOCAL_BASE_URL, export_files
 from macros.kb import canonical
+from macros.kb.characters import printable
 from macros.kb.coverage import entries_left
 from macros.kb.intake import MAX_ID_CHARS, IntakeError, new_source
-from macros.kb.kinds import FOLDERS, KIND_OF_FOLDER, claim_kinds
+from macros.kb.kinds import FOLDERS, claim_kinds
+from macros.kb.listing import list_records, record_file
 from macros.kb.load import slug
-from macros.kb.report import plural
+from macros.kb.problems import DataError
+from macros.kb.report import Report, plural
+from macros.kb.safefiles import NotRegularFile, create_new, linked_folder, read_regular, write_regular
 from macros.kb.shards import default_workers
+from macros.kb.sitepaths import site_paths
 from macros.kb.validate import validate
 
 PROG = "python -m scripts.kb"
@@ -49,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate, create, format and summarize the knowledge base's YAML records.",
     )
     parser.add_argument("--data", type=Path, default=Path("data"), help="the data folder (default: data)")
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        default=None,
+        help="the site's own pages, whose paths no record's page may take (default: docs, beside the data folder)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser(
@@ -174,10 +186,19 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args)
     except BrokenPipeError:  # e.g. piped into head
         return 0
+    except DataError as error:  # data that stops everything (a schema that is a link, say)
+        for problem in error.problems:
+            print(problem.as_text())
+        return 1
+
+
+def _validate(args, workers: int = 1) -> Report:
+    docs = args.docs if args.docs is not None else args.data.parent / "docs"
+    return validate(args.data, Path.cwd(), workers=workers, reserved=site_paths(docs))
 
 
 def cmd_validate(args) -> int:
-    report = validate(args.data, Path.cwd(), workers=default_workers())
+    report = _validate(args, workers=default_workers())
     style = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     for problem in report.problems:
         print(problem.as_github() if style == "github" else problem.as_text())
@@ -212,13 +233,21 @@ def cmd_new(args) -> int:
         print(f"error: give the {args.kind}'s name: python -m scripts.kb new {args.kind} NAME", file=sys.stderr)
         return 2
     record_id = args.id or slug(args.name, words=12, max_chars=MAX_ID_CHARS)
-    target = args.data / FOLDERS[args.kind] / f"{record_id}.yml"
-    if target.exists():
-        print(f"error: {target.as_posix()} already exists: edit it, or choose another --id", file=sys.stderr)
+    folder = FOLDERS[args.kind]
+    target = args.data / folder / f"{record_id}.yml"
+    # Written as data/ is read: never through a link (a linked folder, or a link, even a dangling one,
+    # where the file would go).
+    linked = linked_folder(args.data, (folder,))
+    if linked is not None:
+        print(f"error: {printable(linked.as_posix())} is not a real folder (links are not followed)", file=sys.stderr)
         return 1
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(canonical.template(args.kind, record_id, args.name), encoding="utf-8", newline="\n")
-    print(f"wrote {target.as_posix()}: fill in the fields in capitals, then run `make validate`")
+    try:
+        create_new(target, canonical.template(args.kind, record_id, args.name).encode("utf-8"))
+    except FileExistsError:
+        print(f"error: {printable(target.as_posix())} already exists: edit it, or choose another --id", file=sys.stderr)
+        return 1
+    print(f"wrote {printable(target.as_posix())}: fill in the fields in capitals, then run `make validate`")
     if args.kind == "source":
         print(
             f"note: {target.with_suffix('.txt').as_posix()} does not exist yet; with the article saved there (or "
@@ -228,7 +257,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_coverage(args) -> int:
-    report = validate(args.data, Path.cwd())
+    report = _validate(args)
     sources = report.kb.sources
     if args.source and args.source not in sources:
         guess = difflib.get_close_matches(args.source, list(sources), n=1)
@@ -257,46 +286,60 @@ def cmd_coverage(args) -> int:
     return 1 if left else 0
 
 
-def _record_files(data: Path, paths: list[Path]) -> list[tuple[str, Path]]:
-    if paths:
-        return [(KIND_OF_FOLDER.get(p.parent.name, ""), p) for p in paths if p.suffix == ".yml"]
-    return [(kind, f) for folder, kind in sorted(KIND_OF_FOLDER.items()) for f in sorted((data / folder).glob("*.yml"))]
+def _record_files(args) -> Iterator[tuple[str, str, str]]:
+    """(kind, path to read, path to show) of the files to format; a message for each named file that is not one.
+    Every record file of the listing, or the named ones that are record files: neither follows a link."""
+    if not args.paths:
+        yield from ((f.kind, f.path, f.shown) for f in list_records(args.data, Path.cwd()).files)
+        return
+    for path in args.paths:
+        if path.suffix != ".yml":
+            continue
+        file, why = record_file(args.data, path, Path.cwd())
+        if file is None:
+            print(f"{printable(path.as_posix())}: skipped: {printable(why)}")
+            continue
+        yield file.kind, file.path, path.as_posix()
 
 
 def cmd_fmt(args) -> int:
     changed, unparsable = 0, 0
-    for kind, path in _record_files(args.data, args.paths):
-        if not kind:
-            print(f"{path.as_posix()}: skipped: not in a record folder ({', '.join(sorted(FOLDERS.values()))})")
+    for kind, path, shown in _record_files(args):
+        try:
+            raw = read_regular(path)
+        except NotRegularFile as error:  # replaced by a link since it was listed
+            print(f"{printable(shown)}: skipped: {error.what}, not a regular file")
             continue
-        original = path.read_bytes().decode("utf-8", errors="replace")
-        formatted = canonical.canonical(kind, original, path.as_posix())
+        original = raw.decode("utf-8", errors="replace")
+        formatted = canonical.canonical(kind, original, shown)
         if formatted is None:
             unparsable += 1
-            print(f"{path.as_posix()}: not formatted: it does not parse (run `make validate` for the problem)")
+            print(f"{printable(shown)}: not formatted: it does not parse (run `make validate` for the problem)")
             continue
         if formatted == original:
             continue
         changed += 1
         if args.check:
+            # The diff shows the data's lines: each with its control characters made visible.
             sys.stdout.writelines(
-                difflib.unified_diff(
+                printable(line.removesuffix("\n")) + "\n"
+                for line in difflib.unified_diff(
                     original.splitlines(keepends=True),
                     formatted.splitlines(keepends=True),
-                    f"a/{path.as_posix()}",
-                    f"b/{path.as_posix()}",
+                    f"a/{shown}",
+                    f"b/{shown}",
                 )
             )
         else:
-            path.write_text(formatted, encoding="utf-8", newline="\n")
-            print(f"formatted {path.as_posix()}")
+            write_regular(path, formatted.encode("utf-8"))
+            print(f"formatted {printable(shown)}")
     if args.check and changed:
         print(f"{changed} file(s) are not in canonical form: run `make fmt`")
     return 1 if (args.check and changed) or unparsable else 0
 
 
 def cmd_export(args) -> int:
-    report = validate(args.data, Path.cwd())
+    report = _validate(args)
     if report.problems:
         for problem in report.problems:
             print(problem.as_text())
@@ -320,7 +363,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    report = validate(args.data, Path.cwd())
+    report = _validate(args)
     kb = report.kb
     print("records:")
     for kind, table in kb.tables():

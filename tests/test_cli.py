@@ -97,7 +97,7 @@ def test_github_annotation_escaping():
     problem = Problem("data/a,b:c%d.yml", 3, 7, "bad-value", "50% of it: a, b\r\nand more", "fix it: 100%, now")
     assert problem.as_github() == (
         "::error file=data/a%2Cb%3Ac%25d.yml,line=3,col=7,title=kb bad-value::"
-        "50%25 of it: a, b%0D%0Aand more%0Ahint: fix it: 100%25, now"
+        "50%25 of it: a, b<U+000D><U+000A>and more%0Ahint: fix it: 100%25, now"
     )
     # Without a hint, no hint line.
     assert Problem("x.yml", 1, 1, "bom", "m").as_github() == "::error file=x.yml,line=1,col=1,title=kb bom::m"
@@ -311,6 +311,6 @@ def test_help_lists_every_command():
     from scripts.kb import build_parser
 
     text = build_parser().format_help()
-    assert text.startswith("usage: python -m scripts.kb [-h] [--data DATA] COMMAND ...")
+    assert text.startswith("usage: python -m scripts.kb [-h] [--data DATA] [--docs DOCS] COMMAND ...")
     for command in ("validate", "new", "fmt", "stats"):
         assert re.search(rf"^    {command} +\S", text, re.MULTILINE), command

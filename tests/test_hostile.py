@@ -7,14 +7,21 @@ attribute lists, Jinja syntax (`{{ 7*7 }}`, `{% raw %}`, `{% include %}`) and
 `</script>` / `</title>` into every text field (names, other names, titles,
 roles, statement texts, attributions, summaries, time phrases, questions,
 answers, notes, reasons, publisher, author, an unsafe URL, and the archived
-text itself, so quotes carry it too), builds a real site from the
-repository's mkdocs.yml and docs/ with that data, and checks that:
+text itself, so quotes carry it too, with control, bidirectional and
+invisible characters, which the archive may hold as evidence), builds a real
+site from the repository's mkdocs.yml and docs/ with that data, and checks
+that:
 
 - validation accepts it (it is valid data; it must be harmless, not refused);
 - the HTML has no <script> but the theme's and the JSON-LD blocks, no on*
   attribute, no javascript: URL, no element the data smuggled in;
 - `{{ 7*7 }}` appears literally (no template ran on it) and headings show the
   text exactly;
+- the archive's invisible characters are shown as their code points, in the
+  archived text and in every quote of it, and no file of the site but the
+  CSV export holds one raw;
+- the source's URL (valid, with & and an escaped <) is a link exactly as
+  validated;
 - in Chromium, every page loads with no dialog, no console error and no
   request to any host but the local server, also after typing in the search.
 """
@@ -64,7 +71,12 @@ ARCHIVE_LINES = [
     "Staff saw <script>alert('archive-1')</script> and <img src=x onerror=alert('archive-2')> on the board.",
     "The memo read {{ 7*7 }} and {% raw %} and [x](javascript:alert('archive-3')) at the end.",
     "A footer said </script><script>alert('archive-4')</script> twice.",
+    # Evidence with characters no other text may hold: bidirectional controls, a zero-width space, ANSI
+    # escapes and a bell (an article pasted from a terminal, say).
+    "The wire copy read \u202eevil\u202c with a zero\u200bwidth space, an escape \x1b[2J and a bell\x07 in it.",
 ]
+INVISIBLE = {"U+202E", "U+202C", "U+200B", "U+001B", "U+0007"}
+URL = "https://example.com/a?b=1&c=%3Cscript%3E#x"
 
 
 def _load(path: Path) -> dict:
@@ -95,7 +107,7 @@ def make_hostile_data(target: Path) -> dict[str, str]:
         publisher=payload("source.publisher"),
         author=payload("source.author"),
         notes=payload("source.notes") + MULTILINE,
-        url="https://example.com/\"><script>alert('source.url')</script>",
+        url=URL,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     for index, entry in enumerate(source["no_claim"]):
@@ -165,6 +177,7 @@ def make_hostile_data(target: Path) -> dict[str, str]:
         record["when"]["phrase"] = payload(record_id + ".when.phrase")
         names[record_id] = record["title"]
         record["statements"] = [statement(f"{record_id}.statement", ARCHIVE_LINES[0])]
+        record["statements"].append(statement(f"{record_id}.invisible", ARCHIVE_LINES[3]))
         _dump(file, record)
 
     for file in sorted((target / "discrepancies").glob("*.yml")):
@@ -285,10 +298,45 @@ def test_multiline_text_opens_no_raw_html_block(hostile):
         assert not article.find("div", attrs={"onmouseover": True})
 
 
-def test_unsafe_url_is_not_a_link(hostile):
+def test_the_url_is_a_link_exactly_as_validated(hostile):
     site, _, _ = hostile
     page = site.page("sources/northwind-autonomy-report")
-    assert not page.soup.select('article a[href^="https://example.com"]')
+    assert [a["href"] for a in page.soup.select('article a[href^="https://example.com"]')] == [URL]
+
+
+def test_invisible_characters_of_the_archive_are_shown_as_code_points(hostile):
+    site, _, _ = hostile
+    source = site.page("sources/northwind-autonomy-report")
+
+    def shown(elements) -> set[str]:
+        return {escape.get_text() for element in elements for escape in element.select(".kb-escape")}
+
+    assert shown(source.soup.select(".kb-archive")) == INVISIBLE
+    assert shown(source.soup.select(".kb-archive mark.kb-quote")) == INVISIBLE  # the quoted passage
+    assert shown(source.soup.select(".kb-citing .kb-quote-link")) == INVISIBLE  # the quote, in the claims list
+    escape = source.soup.select_one('.kb-escape[title="RIGHT-TO-LEFT OVERRIDE"]')
+    assert escape.get_text() == "U+202E"
+    for event in site.generated(("events",)):
+        assert shown(event.soup.select(".kb-tip")) == INVISIBLE, event.path  # the citation's tooltip
+
+
+def test_no_file_of_the_site_holds_a_raw_invisible_character(hostile):
+    """Pages, search index, feed, JSON and JSON-LD write them as code points or escapes; only the CSV
+    export, which has no escapes, holds the archive's quotes as they are. (The theme's own scripts hold
+    some too, in the clean site as well.)"""
+    from macros.kb.characters import UNSAFE
+
+    def holding(site: Site) -> set[str]:
+        return {
+            file.relative_to(site.root).as_posix()
+            for file in site.root.rglob("*")
+            if file.is_file()
+            and file.suffix in (".html", ".xml", ".json", ".jsonld", ".js", ".csv", ".txt")
+            and UNSAFE.search(file.read_text(encoding="utf-8"))
+        }
+
+    site, clean, _ = hostile
+    assert holding(site) - holding(clean) == {"data/claims.csv"}
 
 
 @pytest.mark.browser

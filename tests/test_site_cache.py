@@ -21,6 +21,7 @@ class Config:
 
     def __init__(self, project: Path):
         self.config_file_path = str(project / "mkdocs.yml")
+        self.docs_dir = str(project / "docs")
         self.extra = {"kb_data": "data"}
         self.site_url = None
         self.use_directory_urls = True

@@ -5,13 +5,18 @@ Each folder tests/fixtures/bad/<case>/ holds
 - data/...      files laid over a copy of the minimal valid knowledge base in
                 tests/fixtures/good/data/ (a file at the same relative path
                 replaces the good one, a new path adds a file);
+- docs/...      (optional) the site's own pages beside it, whose paths no
+                record's page may take;
 - expected.txt  exactly what `python -m scripts.kb validate` prints when run
                 from the copy's root: every problem as
                 `path:line:col: error[code]: message` and its `  hint: ...`
                 line, then the summary line.
 
 Inputs too big to commit (a file over the size limit) are written by the
-functions in GENERATED instead of a data/ folder. CASES names, for every case,
+functions in GENERATED instead of a data/ folder. Symbolic links, FIFOs and
+file names with control characters cannot be committed reliably: they are
+made at run time by tests/test_untrusted_files.py, which compares them with
+exact expected texts too. CASES names, for every case,
 the codes it must produce, so a regenerated golden file cannot silently lose
 the point of its case.
 
@@ -34,6 +39,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, copy_good, run_kb
 
+from macros.kb.characters import NOT_PRINTABLE
 from macros.kb.problems import CODES
 from macros.kb.yamlsafe import MAX_FILE_BYTES
 
@@ -63,6 +69,19 @@ CASES: dict[str, set[str]] = {
     "file-too-large": {"file-too-large"},
     "too-deep": {"too-deep"},
     "too-deep-indented": {"too-deep"},
+    # where files are: what data/ may hold, and the site's own paths
+    "unknown-folder": {"unexpected-file"},
+    "record-too-deep": {"unexpected-file"},
+    "record-at-top": {"unexpected-file"},
+    "file-at-top": {"unexpected-file"},
+    "site-path-index-page": {"site-path-taken"},
+    "site-path-hand-written-page": {"site-path-taken"},
+    "site-path-asset": {"site-path-taken"},
+    # text shown to readers, and the validator's own output
+    "unsafe-character-bidi": {"unsafe-character"},
+    "unsafe-character-invisible": {"unsafe-character"},
+    "unsafe-character-escape": {"unsafe-character"},
+    "hostile-quote-in-output": {"quote-not-found"},
     # schema
     "wrong-type-text": {"wrong-type"},
     "wrong-type-list": {"wrong-type"},
@@ -79,6 +98,12 @@ CASES: dict[str, set[str]] = {
     "bad-url-javascript": {"bad-url"},
     "bad-url-ftp": {"bad-url"},
     "bad-url-data": {"bad-url"},
+    "bad-url-quote-and-angle-brackets": {"bad-url"},
+    "bad-url-user-before-host": {"bad-url"},
+    "bad-url-no-host": {"bad-url"},
+    "bad-url-whitespace": {"bad-url"},
+    "bad-url-bidi": {"bad-url"},
+    "bad-url-backslash": {"bad-url"},
     # ids and references
     "id-mismatch": {"id-mismatch"},
     "bad-id-format": {"bad-id"},
@@ -154,6 +179,8 @@ def build_case(case: str, root: Path) -> Path:
                 target = data / file.relative_to(overlay)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(file, target)
+    if (BAD / case / "docs").is_dir():
+        shutil.copytree(BAD / case / "docs", root / "docs")
     if case in GENERATED:
         GENERATED[case](data)
     return data
@@ -171,7 +198,7 @@ def test_every_case_folder_is_listed():
     assert folders == set(CASES)
     assert len(CASES) >= 30
     for case in CASES:
-        assert (BAD / case / "data").is_dir() or case in GENERATED, case
+        assert (BAD / case / "data").is_dir() or (BAD / case / "docs").is_dir() or case in GENERATED, case
 
 
 def test_the_good_base_is_valid(tmp_path):
@@ -215,6 +242,7 @@ def test_bad_input(case, tmp_path):
 
     # What every golden output must be, whatever its text:
     assert code == 1
+    assert NOT_PRINTABLE.search(out.replace("\n", "")) is None, "a control character from the data got out raw"
     problems, count = parse_output(out)
     assert count == len(problems) >= 1
     for problem in problems:

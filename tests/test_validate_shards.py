@@ -26,11 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 COMPARE = """
 import json, sys
+from macros.kb.sitepaths import site_paths
 from macros.kb.validate import validate
 out = []
 for root in sys.argv[1:]:
-    one = validate(root + "/data", root, workers=1)
-    many = validate(root + "/data", root, workers=2, min_files_per_worker=0)
+    reserved = site_paths(root + "/docs")
+    one = validate(root + "/data", root, workers=1, reserved=reserved)
+    many = validate(root + "/data", root, workers=2, min_files_per_worker=0, reserved=reserved)
     out.append({
         "root": root, "in_shards": many.loaded is None, "summary": one.summary(), "shards_summary": many.summary(),
         "codes": sorted({p.code for p in one.problems}),

@@ -11,6 +11,7 @@ from urllib.parse import quote as _percent
 
 import orjson
 
+from macros.kb.characters import json_clean
 from macros.kb.dates import PartialDate
 from macros.kb.kinds import FOLDERS
 from macros.kb.model import Claim, KnowledgeBase
@@ -74,9 +75,16 @@ def dump_json(data) -> bytes:
     Python, which took most of the time of the exports of a large knowledge base); what it does not
     take (an integer beyond 64 bits, a key that is not text) goes to the standard library."""
     try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+        raw = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # orjson.JSONEncodeError is a TypeError
-        return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        raw = (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    if raw.isascii():
+        return raw
+    # Each control, bidirectional or invisible character (only quotes of an archived text may hold one)
+    # as a \\u escape: the file shows clean in a terminal or an editor, and holds the same data.
+    text = raw.decode("utf-8")
+    cleaned = json_clean(text)
+    return raw if cleaned is text else cleaned.encode("utf-8")
 
 
 def unique(items) -> list:

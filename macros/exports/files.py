@@ -38,6 +38,7 @@ from macros.exports.json_dump import knowledge_base_bytes
 from macros.exports.jsonld import JSONLD_PATH, JsonLd
 from macros.exports.popolo import popolo
 from macros.kb.model import KnowledgeBase
+from macros.kb.safefiles import read_regular
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "data" / "schemas" / "export" / "knowledge-base.schema.json"
 
@@ -55,7 +56,7 @@ EXPORT_PATHS = (JSON_PATH, SCHEMA_PATH, CSV_PATH, JSONLD_PATH, POPOLO_PATH, FEED
 @cache
 def schema_bytes(path: Path = SCHEMA_FILE) -> bytes:
     """The JSON Schema of knowledge-base.json, as stored in the repository."""
-    return path.read_bytes()
+    return read_regular(path)  # in data/: read as everything there is, never through a link
 
 
 def export_files(kb: KnowledgeBase, base_url: str, *, feed_title: str = DEFAULT_TITLE) -> dict[str, bytes]:

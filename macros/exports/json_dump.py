@@ -31,6 +31,7 @@ from __future__ import annotations
 from macros.exports.common import Urls, date_json, dump_json
 from macros.kb.model import Claim, KnowledgeBase
 from macros.kb.prose import claim_text
+from macros.kb.urls import safe_url
 
 FORMAT_VERSION = "1.1"  # 1.1: quote in the archive's characters, quote_as_written added
 
@@ -74,7 +75,7 @@ def knowledge_base_json(kb: KnowledgeBase, urls: Urls) -> dict:
             "kind": s.kind,
             "publisher": s.publisher,
             "author": s.author,
-            "original_url": s.url,
+            "original_url": safe_url(s.url),
             "published": date_json(s.published),
             "notes": s.notes,
             "archive": s.archive,

@@ -64,6 +64,7 @@ from macros.exports.common import Urls, unique
 from macros.kb.dates import PartialDate
 from macros.kb.model import Claim, Discrepancy, Event, KnowledgeBase, Person, Source, Unit
 from macros.kb.prose import claim_text
+from macros.kb.urls import safe_url
 
 SCHEMA = "http://schema.org/"
 ORG = "http://www.w3.org/ns/org#"
@@ -187,7 +188,7 @@ class JsonLd:
             if not record.title_is_editorial:
                 node["headline"] = record.title
             del node["url"]  # the article's own address, when known; the @id is its page here
-            if record.url:
+            if safe_url(record.url):
                 node["url"] = ref(record.url)
             if record.publisher:
                 node["publisher"] = {"@type": "Organization", "name": record.publisher}

@@ -33,6 +33,7 @@ from __future__ import annotations
 from macros.exports.common import Urls, iso
 from macros.kb.model import Claim, KnowledgeBase
 from macros.kb.prose import claim_text
+from macros.kb.urls import safe_url
 
 
 def _sources(kb: KnowledgeBase, urls: Urls, claims) -> list[dict]:
@@ -46,7 +47,7 @@ def _sources(kb: KnowledgeBase, urls: Urls, claims) -> list[dict]:
                     "note": kb.archived(citation.source, citation.quote),
                 },
             )
-            original = kb.sources[citation.source].url if citation.source in kb.sources else None
+            original = safe_url(kb.sources[citation.source].url) if citation.source in kb.sources else None
             if original:
                 links.setdefault(
                     original, {"url": original, "note": f"Original article: {kb.sources[citation.source].title}"}

@@ -2,11 +2,17 @@
 of pages or of export formats.
 
     kinds      the record, claim and event kinds and the records' folders: the one place they are named
+    safefiles  reading and writing files of data/ without following a link
+    listing    what data/ holds, listed without following a link; what does not belong there
+    characters which characters a text shown to readers may not hold; how to write them out safely
+    urls       the one URL policy of the validator, the pages and the exports
     model      frozen records, claims and citations; the knowledge base with its indexes and timeline
     dates      reduced-precision dates (2026, 2026-06, 2026-06-08)
     problems   a problem found in the data (path:line:col, code, message, hint); every code
     yamlsafe   strict YAML reading that keeps the line and column of every value
     schemas    the JSON Schemas of data/schemas/, and a fast compiled check of valid records
+    textchecks clean characters and accepted URLs in the values of one record file
+    sitepaths  the site's own paths (docs/), which no record's page may take
     load       data/ files to documents to records
     checks     the checks that span records, one module per family
     validate   runs every check in one process
@@ -22,20 +28,26 @@ of pages or of export formats.
 
 __all__ = [
     "canonical",
+    "characters",
     "checks",
     "coverage",
     "dates",
     "intake",
     "intake_html",
     "kinds",
+    "listing",
     "load",
     "model",
     "problems",
     "prose",
     "quotes",
     "report",
+    "safefiles",
     "schemas",
     "shards",
+    "sitepaths",
+    "textchecks",
+    "urls",
     "validate",
     "yamlsafe",
 ]

@@ -8,8 +8,9 @@ The record gets:
 - the title: NAME when given, else the page's;
 - the author, address, publication date and publisher the page's metadata
   declares, each listed under `extracted:` for a reviewer to check, and only
-  when it passes the record's rules (an http(s) address, a real date of its
-  precision, a text of at most 2,000 characters); else null;
+  when it passes the record's rules (an address the URL policy accepts, a
+  real date of its precision, a text of at most 2,000 characters with no
+  control, bidirectional or invisible character); else null;
 - an id made from the title, cut between words (at most 80 characters);
 - the archive's sha256;
 - every sentence of the archive, in order and in full (a repeated one once),
@@ -17,28 +18,32 @@ The record gets:
   until someone writes the reason, or cites the sentence and removes the entry.
 
 Without --from, an archive already saved as data/sources/<id>.txt is used the
-same way; without one, the record is the annotated template.
+same way; without one, the record is the annotated template. Files in data/
+are read and written as everywhere (macros.kb.safefiles): never through a
+link, and nothing that exists is overwritten.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import urllib.parse
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from macros.kb import canonical
+from macros.kb.characters import UNSAFE
 from macros.kb.coverage import no_claim_entries
 from macros.kb.dates import parse_date
 from macros.kb.load import slug
 from macros.kb.quotes import split_sentences
+from macros.kb.safefiles import create_new, linked_folder, lstat_mode, read_regular
+from macros.kb.urls import safe_url
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt",)
 MAX_ID_CHARS = 80  # the schema's maxLength of an id
 MAX_TEXT_CHARS = 2000  # the schema's maxLength of a text field
-_URL = re.compile(r"https?://[^\s]+")  # the schema's pattern of a source's url
 _ISO_DATE = re.compile(r"([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?")
 
 
@@ -105,16 +110,12 @@ def clean_text(value: str | None) -> str | None:
     if not isinstance(value, str):
         return None
     value = " ".join(value.split())
-    return value if 0 < len(value) <= MAX_TEXT_CHARS else None
+    return value if 0 < len(value) <= MAX_TEXT_CHARS and UNSAFE.search(value) is None else None
 
 
 def clean_url(value: str | None) -> str | None:
-    """An absolute http(s) address with a host, as the record's rule allows; else None."""
-    value = (value or "").strip()
-    if not _URL.fullmatch(value):
-        return None
-    parts = urllib.parse.urlsplit(value)
-    return value if parts.scheme in ("http", "https") and parts.hostname else None
+    """The address when the one URL policy (macros.kb.urls) accepts it, as validation will; else None."""
+    return safe_url((value or "").strip())
 
 
 def clean_date(value: str | None) -> str | None:
@@ -184,23 +185,29 @@ def new_source(data_dir: Path, name: str | None, wanted_id: str | None, saved: P
     folder = data_dir / "sources"
     target = folder / f"{record}.yml"
     archive = folder / f"{record}.txt"
-    if target.exists():
+    linked = linked_folder(data_dir, ("sources",))
+    if linked is not None:
+        raise IntakeError(f"{linked.as_posix()} is not a real folder (links are not followed)")
+    if lstat_mode(target) is not None:  # anything there, a dangling link too
         raise IntakeError(f"{target.as_posix()} already exists: edit it, or choose another --id")
+    archive_mode = lstat_mode(archive)
+    if archive_mode is not None and not stat.S_ISREG(archive_mode):
+        raise IntakeError(f"{archive.as_posix()} is not a regular file (a link is not followed): remove it")
     if page is None:
-        if not archive.is_file():
+        if archive_mode is None:
             return None
-        page = Page(archive.read_bytes())
+        page = Page(read_regular(archive))
         _check_text(page.archive, archive.as_posix())
     written = False
-    if archive.exists():
-        if archive.read_bytes() != page.archive:
+    if archive_mode is not None:
+        if read_regular(archive) != page.archive:
             raise IntakeError(
                 f"{archive.as_posix()} already exists with other bytes: an archived text is never overwritten; "
                 "choose another --id"
             )
     else:
         folder.mkdir(parents=True, exist_ok=True)
-        archive.write_bytes(page.archive)
+        create_new(archive, page.archive)
         written = True
     metadata = {
         "title": None if clean_text(name) else title,
@@ -210,6 +217,6 @@ def new_source(data_dir: Path, name: str | None, wanted_id: str | None, saved: P
         "published": clean_date(page.published),
     }
     text = source_record(record, title, archive.name, page.archive, metadata)
-    target.write_text(text, encoding="utf-8", newline="\n")
+    create_new(target, text.encode("utf-8"))
     extracted = tuple(field for field, value in metadata.items() if value)
     return NewSource(target, archive, written, len(sentence_entries(page.archive.decode("utf-8"))), extracted)

@@ -9,7 +9,6 @@ it do not cascade into more errors.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,7 +17,8 @@ from pathlib import Path
 
 from macros.kb import schemas
 from macros.kb.dates import parse_date
-from macros.kb.kinds import FOLDERS, KIND_OF_FOLDER, RECORD_KINDS
+from macros.kb.kinds import FOLDERS, RECORD_KINDS
+from macros.kb.listing import Listing, RecordFile, list_records
 from macros.kb.model import (
     Account,
     Citation,
@@ -37,6 +37,9 @@ from macros.kb.model import (
     When,
 )
 from macros.kb.problems import Problem
+from macros.kb.safefiles import NotRegularFile, read_regular
+from macros.kb.sitepaths import check_site_paths
+from macros.kb.textchecks import check_texts
 from macros.kb.yamlsafe import Document, decode, parse
 
 
@@ -51,35 +54,6 @@ class Loaded:
     root: Path = Path(".")
 
 
-def relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-@dataclass
-class RecordFile:
-    kind: str
-    directory: Path  # the folder (archived texts are found next to the source records)
-    path: str  # where to read it (a string: making a Path of each of 30,000 files takes a while)
-    name: str  # the file's name
-    shown: str  # the path shown in problems, relative to the root
-
-    @property
-    def stem(self) -> str:
-        return self.name.rsplit(".", 1)[0]
-
-
-@dataclass
-class Listing:
-    """The record files under data/: what exists, before anything is read."""
-
-    files: list[RecordFile]
-    known: dict[str, list[tuple[str, str]]]  # id (file name) -> [(kind, shown path)]
-    problems: list[Problem]  # files that are not records
-
-
 @dataclass
 class Batch:
     """Some record files, read: their records (valid ones only), documents and problems."""
@@ -90,55 +64,18 @@ class Batch:
     id_docs: dict[str, Document]  # shown path -> document of every file that parsed (where its `id:` is)
 
 
-def list_records(data_dir: Path, root: Path) -> Listing:
-    """Every record file under `data_dir`, in a stable order; paths are shown relative to `root`."""
-    files: list[RecordFile] = []
-    known: dict[str, list[tuple[str, str]]] = {}
-    problems: list[Problem] = []
-    for folder, kind in sorted(KIND_OF_FOLDER.items()):
-        directory = data_dir / folder
-        if not directory.is_dir():
-            continue
-        # The folder's path is resolved once (resolving each file's took a quarter of the load of a large
-        # knowledge base); a symbolic link is resolved on its own, as it may lead elsewhere.
-        shown_directory = relative(directory, root)
-        with os.scandir(directory) as entries:
-            listing = sorted(entries, key=lambda entry: entry.name)
-        for entry in listing:
-            name = entry.name
-            shown = relative(Path(entry.path), root) if entry.is_symlink() else f"{shown_directory}/{name}"
-            if entry.is_dir() or name.startswith("."):
-                continue
-            stem, dot, suffix = name.rpartition(".")
-            if not dot or suffix != "yml":
-                if not (kind == "source" and dot and suffix == "txt"):
-                    hint = f"rename it to {stem}.yml" if dot and suffix == "yaml" else "records are .yml files"
-                    problems.append(Problem(shown, 1, 1, "unexpected-file", f"'{name}' is not a record file", hint))
-                continue
-            known.setdefault(stem, []).append((kind, shown))
-            files.append(RecordFile(kind, directory, entry.path, name, shown))
-    return Listing(files, known, problems)
-
-
-def read_bytes(path: str | Path) -> bytes:
-    """The whole file (a third of the time of pathlib's read_bytes, which a large knowledge base notices)."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        chunks = []
-        while chunk := os.read(descriptor, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(descriptor)
-
-
 def read_records(files: list[RecordFile]) -> Batch:
     """Read, check and build the records of `files`."""
     problems: list[Problem] = []
     parsed: list[tuple[RecordFile, Document]] = []
     id_docs: dict[str, Document] = {}
     for file in files:
-        text, file_problems = decode(read_bytes(file.path), file.shown)
+        try:
+            raw = read_regular(file.path)
+        except OSError as error:  # replaced since it was listed: a link now, or gone
+            problems.append(_unreadable(file.shown, error))
+            continue
+        text, file_problems = decode(raw, file.shown)
         problems.extend(file_problems)
         if text is None:
             continue
@@ -147,7 +84,7 @@ def read_records(files: list[RecordFile]) -> Batch:
         if parse_problems:
             continue
         id_docs[file.shown] = doc
-        schema_problems = schemas.check(file.kind, doc)
+        schema_problems = schemas.check(file.kind, doc) + check_texts(doc)
         problems.extend(schema_problems)
         record_id, stem = doc.data.get("id"), file.stem
         if isinstance(record_id, str) and record_id != stem:
@@ -214,14 +151,29 @@ def make_kb(*tables: dict[str, dict]) -> KnowledgeBase:
     return KnowledgeBase(**{FOLDERS[kind]: dict(sorted(merged[kind].items())) for kind in RECORD_KINDS})
 
 
-def load(data_dir: Path, root: Path | None = None) -> Loaded:
-    """Load every record under `data_dir`; paths in problems are relative to `root`."""
+def load(data_dir: Path, root: Path | None = None, reserved: frozenset[str] = frozenset()) -> Loaded:
+    """Load every record under `data_dir`; paths in problems are relative to `root`. `reserved`: the
+    paths of the site's own files, which no record's page may take (macros.kb.sitepaths)."""
     data_dir = Path(data_dir)
     root = Path(root) if root else data_dir.parent
     listing = list_records(data_dir, root)
     batch = read_records(listing.files)
     problems = listing.problems + batch.problems + duplicate_ids(listing, batch)
+    problems += check_site_paths(listing.files, batch.id_docs, reserved)
     return Loaded(make_kb(batch.tables), batch.documents, listing.known, problems, root)
+
+
+def _unreadable(shown: str, error: OSError) -> Problem:
+    if isinstance(error, NotRegularFile):
+        return Problem(
+            shown,
+            1,
+            1,
+            "special-file",
+            f"this is {error.what}, not a regular file: it is not read",
+            "put the file itself here",
+        )
+    return Problem(shown, 1, 1, "unexpected-file", f"the file cannot be read: {error.strerror}", "check the file")
 
 
 class _Invalid(Exception):
@@ -426,8 +378,25 @@ class _Builder:
 
     def source(self, directory: Path) -> Source:
         d = self.data
-        archive = directory / d["archive"]
-        if not archive.is_file():
+        # Read as the records are: only a regular file, never through a link (the pattern of `archive:`
+        # keeps it a plain name in this folder).
+        try:
+            raw = read_regular(directory / d["archive"])
+        except NotRegularFile as error:
+            line, col = self.doc.where(("archive",))
+            raise _Invalid(
+                [
+                    Problem(
+                        self.doc.path,
+                        line,
+                        col,
+                        "special-file",
+                        f"the archived text '{d['archive']}' is {error.what}, not a regular file: it is not read",
+                        f"put the article's text itself in {relative_parent(self.doc.path)}/{d['archive']}",
+                    )
+                ]
+            ) from None
+        except OSError as error:
             line, col = self.doc.where(("archive",))
             raise _Invalid(
                 [
@@ -436,12 +405,13 @@ class _Builder:
                         line,
                         col,
                         "archive-missing",
-                        f"the archived text '{d['archive']}' does not exist",
+                        f"the archived text '{d['archive']}' does not exist"
+                        if isinstance(error, FileNotFoundError)
+                        else f"the archived text '{d['archive']}' cannot be read: {error.strerror}",
                         f"copy the article's text byte for byte to {relative_parent(self.doc.path)}/{d['archive']}",
                     )
                 ]
-            )
-        raw = archive.read_bytes()
+            ) from None
         digest = hashlib.sha256(raw).hexdigest()
         if digest != d["sha256"]:
             line, col = self.doc.where(("sha256",))

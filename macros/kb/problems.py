@@ -1,8 +1,16 @@
-"""Problems found in the data: where, which rule, what is wrong, how to fix it."""
+"""Problems found in the data: where, which rule, what is wrong, how to fix it.
+
+A problem's path, message and hint can hold text from the data (a file's
+name, a quote, a value): written out, every control, bidirectional or
+invisible character in them is shown as <U+XXXX> (macros.kb.characters), so
+data cannot rewrite a terminal or a CI log, nor start a line of its own.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from macros.kb.characters import printable
 
 
 @dataclass(frozen=True, order=True)
@@ -15,16 +23,16 @@ class Problem:
     hint: str = ""
 
     def as_text(self) -> str:
-        text = f"{self.path}:{self.line}:{self.col}: error[{self.code}]: {self.message}"
+        text = f"{printable(self.path)}:{self.line}:{self.col}: error[{self.code}]: {printable(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {printable(self.hint)}"
         return text
 
     def as_github(self) -> str:
         """A GitHub Actions workflow command that annotates the file and line."""
-        message = self.message + (f"\nhint: {self.hint}" if self.hint else "")
+        message = printable(self.message) + (f"\nhint: {printable(self.hint)}" if self.hint else "")
         return (
-            f"::error file={_escape_property(self.path)},line={self.line},col={self.col},"
+            f"::error file={_escape_property(printable(self.path))},line={self.line},col={self.col},"
             f"title={_escape_property('kb ' + self.code)}::{_escape_data(message)}"
         )
 
@@ -72,7 +80,10 @@ CODES: dict[str, str] = {
     "bad-id": "An id is not lower-case words joined by hyphens.",
     "id-mismatch": "A record's id differs from its file name.",
     "duplicate-id": "Two records share an id.",
-    "unexpected-file": "A file in data/ that is not a record (wrong extension or folder).",
+    "unexpected-file": "A file in data/ that is not a record: another extension, a folder the knowledge base does not "
+    "know, a subfolder of a record folder, or the top of data/.",
+    "special-file": "A symbolic link, device, FIFO or socket in data/: only regular files are read, and its target is "
+    "never opened.",
     "unknown-ref": "A reference names no record.",
     "wrong-ref-kind": "A reference names a record of the wrong kind.",
     "self-ref": "A record refers to itself where that makes no sense.",
@@ -84,7 +95,10 @@ CODES: dict[str, str] = {
     "end-before-start": "An end date is before its start date.",
     "missing-attribution": "An attributed claim names nobody who said it.",
     "duplicate-claim-id": "Two claims of one record have the same id.",
-    "bad-url": "A URL is not http(s).",
+    "site-path-taken": "A record's page would take the place of one of the site's own pages or files (in docs/).",
+    "unsafe-character": "A text holds a control, bidirectional or invisible character (named by its code point).",
+    "bad-url": "A URL is not an http(s) address with a host, or holds spaces, quotes, angle brackets, backslashes, "
+    "invisible characters or a user name.",
     "archive-missing": "A source's archived text is missing.",
     "archive-changed": "A source's archived text does not match its recorded sha256.",
     "quote-not-found": "A quote is not found in its source's archived text.",

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from macros.kb.problems import Problem
+from macros.kb.problems import DataError, Problem
+from macros.kb.safefiles import NotRegularFile, read_regular
 from macros.kb.yamlsafe import Document
 
 # jsonschema is imported when a record needs it, which a valid one never does (see fast_check_for):
@@ -25,8 +27,29 @@ SCHEMA_DIR = Path(__file__).resolve().parents[2] / "data" / "schemas"
 
 @cache
 def load_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
-    """File name -> schema, for every *.schema.json."""
-    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))}
+    """File name -> schema, for every *.schema.json. They are in data/, and read as everything there is
+    (macros.kb.safefiles): a link or any other special file is refused (DataError), never opened."""
+    with os.scandir(schema_dir) as entries:
+        names = sorted(entry.name for entry in entries if entry.name.endswith(".schema.json"))
+    schemas = {}
+    for name in names:
+        try:
+            schemas[name] = json.loads(read_regular(schema_dir / name).decode("utf-8"))
+        except NotRegularFile as error:
+            shown = f"{schema_dir.parent.name}/{schema_dir.name}/{name}"
+            raise DataError(
+                [
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        "special-file",
+                        f"this is {error.what}, not a regular file: it is not read",
+                        "put the schema itself here",
+                    )
+                ]
+            ) from None
+    return schemas
 
 
 @cache
@@ -374,17 +397,6 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
         hint = (f"did you mean '{guess[0]}'? " if guess else "") + f"allowed: {', '.join(map(str, options))}"
         return [Problem(doc.path, line, col, "bad-value", f"{where} is '{error.instance}', which is not allowed", hint)]
     if validator == "pattern":
-        if path and path[-1] == "url":
-            return [
-                Problem(
-                    doc.path,
-                    line,
-                    col,
-                    "bad-url",
-                    f"url '{error.instance}' is not an http(s) URL",
-                    "give an http:// or https:// address, or null when it is unknown",
-                )
-            ]
         pattern = schema.get("pattern", "")
         is_id = "a-z0-9" in pattern and not (path and path[-1] == "archive")
         hint = schema.get("description") or f"it must match {pattern}"

@@ -37,9 +37,11 @@ from macros.kb.checks import (
     structure_of,
 )
 from macros.kb.coverage import coverage_from_spans, normalized, quoted_spans
-from macros.kb.load import Batch, Listing, Loaded, RecordFile, duplicate_ids, list_records, make_kb, read_records
+from macros.kb.listing import Listing, RecordFile, list_records
+from macros.kb.load import Batch, Loaded, duplicate_ids, make_kb, read_records
 from macros.kb.problems import Problem
 from macros.kb.report import Report
+from macros.kb.sitepaths import check_site_paths
 
 
 @dataclass
@@ -59,6 +61,7 @@ class _Shared:
     listing: Listing
     root: Path
     sources: Batch
+    reserved: frozenset[str]
 
 
 _shared: _Shared | None = None
@@ -79,7 +82,9 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_worker: int) -> Report | None:
+def validate_in_shards(
+    data_dir: Path, root: Path, workers: int, min_files_per_worker: int, reserved: frozenset[str] = frozenset()
+) -> Report | None:
     """The report of `validate`, made by `workers` processes; None when that is not worth it (too few
     files) or not safe (no fork, or other threads running)."""
     global _shared
@@ -91,7 +96,7 @@ def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_w
     source_kb = make_kb(sources.tables)
     for source in source_kb.sources.values():
         normalized(source.text)  # once, here, rather than once in each worker
-    _shared = _Shared(listing, root, sources)
+    _shared = _Shared(listing, root, sources, reserved)
     try:
         # More shares than workers, dealt round-robin: the work evens out as the first finish.
         shares = [files[i :: workers * 4] for i in range(workers * 4)]
@@ -102,6 +107,7 @@ def validate_in_shards(data_dir: Path, root: Path, workers: int, min_files_per_w
 
     source_files = {f.shown for f in listing.files if f.kind == "source"}
     problems = listing.problems + sources.problems + duplicate_ids(listing, sources, owned=source_files)
+    problems += check_site_paths([f for f in listing.files if f.kind == "source"], sources.id_docs, reserved)
     problems += record_checks(Loaded(source_kb, sources.documents, listing.known, [], root))
     problems += source_checks(source_kb)
     structure = Structure()
@@ -136,6 +142,7 @@ def _check_share(files: list[RecordFile]) -> ShardResult:
     batch = read_records(files)
     kb = make_kb(shared.sources.tables, batch.tables)
     problems = batch.problems + duplicate_ids(shared.listing, batch, owned={f.shown for f in files})
+    problems += check_site_paths(files, batch.id_docs, shared.reserved)
     problems += record_checks(Loaded(kb, batch.documents, shared.listing.known, [], shared.root))
     cited = [kb.sources[source_id] for source_id in kb.claims_citing if source_id in kb.sources]
     return ShardResult(

@@ -27,8 +27,16 @@ from macros.kb.load import load
 from macros.kb.report import Report
 
 
-def validate(data_dir: Path, root: Path | None = None, workers: int = 1, min_files_per_worker: int = 1000) -> Report:
+def validate(
+    data_dir: Path,
+    root: Path | None = None,
+    workers: int = 1,
+    min_files_per_worker: int = 1000,
+    reserved: frozenset[str] = frozenset(),
+) -> Report:
     """Check everything under `data_dir`; problem paths are relative to `root` (its parent by default).
+    `reserved` holds the paths of the site's own files (macros.kb.sitepaths.site_paths of its docs
+    folder), which no record's page may take.
 
     With `workers` > 1 and at least `min_files_per_worker` record files per worker, the records are
     checked in that many processes (see macros.kb.shards): the same problems, and no model.
@@ -39,10 +47,10 @@ def validate(data_dir: Path, root: Path | None = None, workers: int = 1, min_fil
         if workers > 1:
             from macros.kb.shards import validate_in_shards
 
-            report = validate_in_shards(data_dir, root, workers, min_files_per_worker)
+            report = validate_in_shards(data_dir, root, workers, min_files_per_worker, reserved)
             if report is not None:
                 return report
-        loaded = load(data_dir, root)
+        loaded = load(data_dir, root, reserved)
         kb = loaded.kb
         problems = list(loaded.problems)
         problems += record_checks(loaded)

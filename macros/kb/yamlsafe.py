@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from macros.kb.characters import describe
 from macros.kb.problems import Problem
 
 MAX_FILE_BYTES = 1_000_000
@@ -194,7 +195,7 @@ def parse_events(text: str, path: str) -> tuple[Document, list[Problem]]:
                 line,
                 col,
                 "yaml-syntax",
-                f"character U+{error.character:04X} is not allowed: {error.reason}"
+                f"character {describe(chr(error.character))} is not allowed: {error.reason}"
                 if isinstance(error.character, int)
                 else str(error).splitlines()[0],
                 "remove the control character (an invisible byte, often pasted along with text)",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from macros.kb.model import Citation, Claim, KnowledgeBase
 from macros.kb.prose import claim_text
 from macros.kb.quotes import quote_anchor
-from macros.rendering.markup import Linker, esc, tag
+from macros.rendering.markup import Linker, esc, evidence, tag
 
 
 class ClaimRenderer:
@@ -36,7 +36,7 @@ class ClaimRenderer:
         tip_id = f"tip-{number}"
         tip = tag(
             "span",
-            f"“{esc(self.kb.archived(citation.source, citation.quote))}”"
+            f"“{evidence(self.kb.archived(citation.source, citation.quote))}”"
             f'<br><span class="kb-tip-source">{esc(title)}</span>',
             class_="kb-tip",
             role="tooltip",

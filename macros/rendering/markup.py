@@ -1,9 +1,13 @@
 """HTML building blocks shared by the renderers: escaping and relative links.
 
 Every string that came from YAML goes through `esc` (text and attributes) or
-`md_text` (Markdown headings). URLs we emit are relative to the page they are
-on, so the site works under any sub-path (GitHub Pages serves project sites
-under /<repo>/); only http(s) URLs from the data are ever made live.
+`md_text` (Markdown headings); text from an archived source (its text, and
+the quotes of it) through `evidence`, which also shows each control,
+bidirectional or invisible character it holds as a visible code point (the
+validator keeps them out of every other text). URLs we emit are relative to
+the page they are on, so the site works under any sub-path (GitHub Pages
+serves project sites under /<repo>/); a URL from the data is made live only
+when the one URL policy (macros.kb.urls) accepts it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import json
 import posixpath
 import re
 
+from macros.kb.characters import UNSAFE, char_name, code_point, json_clean
 from macros.kb.kinds import FOLDERS
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")  # Python-Markdown's escapable characters (~ is not one)
@@ -29,16 +34,21 @@ def esc(text: object) -> str:
     return html.escape(text, quote=True) if _HTML_SPECIAL.search(text) else text
 
 
+def _shown(match: re.Match) -> str:
+    char = match.group()
+    return f'<span class="kb-escape" title="{char_name(char)}">{code_point(char)}</span>'
+
+
+def evidence(text: object) -> str:
+    """Escape archived text (or a quote of it) for HTML, each unsafe character shown as its code point:
+    <span class="kb-escape" title="ZERO WIDTH SPACE">U+200B</span>."""
+    escaped = esc(text)
+    return UNSAFE.sub(_shown, escaped)
+
+
 def md_text(text: str) -> str:
     """Escape for a line of Markdown (a heading): no markup, no raw HTML."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False).replace("\n", " "))
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is http(s), else None: nothing else becomes a live link."""
-    if url and re.match(r"^https?://[^\s<>\"']+$", url, flags=re.IGNORECASE):
-        return url
-    return None
 
 
 class Linker:
@@ -112,7 +122,8 @@ def _attribute_name(key: str) -> str:
 
 
 def script_json(data: dict) -> str:
-    """JSON text safe inside <script type="application/ld+json">: deterministic,
-    with <, > and & written as JSON escapes."""
+    """JSON text safe inside <script type="application/ld+json">: deterministic, with <, > and & written
+    as JSON escapes, and so is each control, bidirectional or invisible character a quote of an archived
+    text may hold (the page's bytes stay clean; the data is the same)."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json_clean(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -10,7 +10,8 @@ from macros.kb.coverage import Coverage, normalized
 from macros.kb.model import Claim, KnowledgeBase, Source
 from macros.kb.prose import claim_text
 from macros.kb.quotes import quote_anchor
-from macros.rendering.markup import esc, md_text, safe_url, tag
+from macros.kb.urls import safe_url
+from macros.rendering.markup import esc, evidence, md_text, tag
 from macros.rendering.pages import NOT_SEARCHED, PageRenderer, date_html
 
 UNKNOWN = '<span class="kb-unknown">unknown</span>'
@@ -77,7 +78,9 @@ class SourceRenderer(PageRenderer):
         no_claim = tag(
             "ul",
             "".join(
-                tag("li", f"“{esc(s.text)}” — {esc(s.reason)}") for s in coverage.sentences if s.status == "no-claim"
+                tag("li", f"“{evidence(s.text)}” — {esc(s.reason)}")
+                for s in coverage.sentences
+                if s.status == "no-claim"
             ),
         )
         return (
@@ -101,7 +104,7 @@ class SourceRenderer(PageRenderer):
             quotes = " ".join(
                 tag(
                     "a",
-                    f"“{esc(self.kb.archived(source.id, c.quote))}”",
+                    f"“{evidence(self.kb.archived(source.id, c.quote))}”",
                     href=f"#{quote_anchor(source.id, c.quote)}",
                     class_="kb-quote-link",
                 )
@@ -143,7 +146,7 @@ class SourceRenderer(PageRenderer):
             for anchor in starts.get(left, ()):
                 out.append(f'<span class="kb-anchor" id="{esc(anchor)}"></span>')
             covering = [a for a, (s, e, _) in spans.items() if s <= left and right <= e]
-            piece = esc(text[left:right])
+            piece = evidence(text[left:right])
             if covering:
                 out.append(tag("mark", piece, class_="kb-quote", data_quotes=" ".join(sorted(covering))))
             else:

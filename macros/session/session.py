@@ -22,6 +22,7 @@ from pathlib import Path
 from macros.exports.files import LOCAL_BASE_URL, export_files
 from macros.kb.problems import DataError
 from macros.kb.report import Report
+from macros.kb.sitepaths import site_paths
 from macros.kb.validate import validate
 from macros.rendering.markup import Linker
 from macros.session import downloads, prerender
@@ -36,6 +37,7 @@ class Settings:
     project_dir: Path  # problems name files relative to it
     base_url: str  # the site's absolute URL, ending in '/' (for exports and feeds)
     directory_urls: bool
+    reserved: frozenset[str] = frozenset()  # the paths of the site's own files (docs_dir): no record may take one
 
 
 def settings_of(config) -> Settings:
@@ -46,6 +48,7 @@ def settings_of(config) -> Settings:
         project_dir=project,
         base_url=url if url.endswith("/") else url + "/",
         directory_urls=config.use_directory_urls,
+        reserved=site_paths(config.docs_dir),
     )
 
 
@@ -81,7 +84,7 @@ class BuildSession:
     def report(self) -> Report:
         """The validated knowledge base; raises DataError listing every problem."""
         if self._report is None:
-            self._report = validate(self.settings.data_dir, self.settings.project_dir)
+            self._report = validate(self.settings.data_dir, self.settings.project_dir, reserved=self.settings.reserved)
             # The knowledge base lives as long as the build: keep its millions of objects out of the
             # cycle collector's way, or each of its full passes during the build goes over all of them.
             gc.freeze()
