@@ -1,5 +1,7 @@
 """The exports' JSON writer gives exactly the standard library's bytes (sorted keys, two-space
-indent, UTF-8), through orjson where it can and the standard library where it cannot."""
+indent, UTF-8), through orjson where it can and the standard library where it cannot; but for the
+control, bidirectional and invisible characters (macros/kb/characters.py), which both write as
+\\u escapes (the same data), so a download shows clean in a terminal or an editor."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from macros.exports.common import dump_json
+from macros.kb.characters import UNSAFE, json_clean
 
 TEXT = st.text(st.characters(exclude_categories=("Cs",)))  # no lone surrogates: not UTF-8
 # The exports hold no floats (dates are text, counts integers): bytes are compared without them, and
@@ -22,7 +25,7 @@ JSON_WITH_FLOATS = st.recursive(
 
 
 def standard(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return (json_clean(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)) + "\n").encode("utf-8")
 
 
 @given(JSON)
@@ -41,6 +44,8 @@ def test_what_orjson_does_not_take_is_written_by_the_standard_library():
 
 
 def test_text_from_the_data_is_escaped_as_json_requires():
-    data = {"quote": '"\\\n\t\x00\x1f</script>\u2028é漢😀'}
+    data = {"quote": '"\\\n\t\x00\x1f</script>\u2028é漢😀\u202e\x9b\U000e0001'}
     assert json.loads(dump_json(data)) == data
     assert dump_json(data) == standard(data)
+    assert UNSAFE.search(dump_json(data).decode("utf-8")) is None
+    assert b"\\u202e" in dump_json(data) and b"\\udb40\\udc01" in dump_json(data)

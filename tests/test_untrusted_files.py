@@ -286,7 +286,7 @@ def test_safe_reads_and_writes(tmp_path):
 
 
 def test_the_build_fingerprint_does_not_follow_links(tiny_kb):
-    from macros.session.build import _fingerprint
+    from macros.session.session import _fingerprint
 
     (tiny_kb / "people" / "dangling.yml").symlink_to(tiny_kb / "no-such-file")
     assert any(name == "dangling.yml" for _, name, _, _ in _fingerprint(tiny_kb))
