@@ -296,3 +296,30 @@ def test_validate_in_process_reports_links_too(tiny_kb, outside):
     (tiny_kb / "people" / "secret.yml").symlink_to(outside / "secret.txt")
     report = validate(tiny_kb, tiny_kb.parent)
     assert [p.code for p in report.problems] == ["special-file"]
+
+
+def test_new_source_from_a_saved_file_does_not_write_through_a_link(tiny_kb, outside):
+    root = tiny_kb.parent
+    saved = outside / "article.txt"
+    saved.write_text("Acme named Jane Doe its chief executive on Monday.\n", encoding="utf-8")
+    # A dangling link where the archived text would go: refused, and nothing is created at its target.
+    (tiny_kb / "sources" / "acme-names-a-chief.txt").symlink_to(outside / "created.txt")
+    result = run_kb(["new", "source", "--from", str(saved), "Acme names a chief"], root)
+    assert result.code == 1
+    assert result.err == (
+        "error: data/sources/acme-names-a-chief.txt is not a regular file (a link is not followed): remove it\n"
+    )
+    assert not (outside / "created.txt").exists() and not (tiny_kb / "sources" / "acme-names-a-chief.yml").exists()
+    # A linked sources folder.
+    (tiny_kb / "sources").rename(outside / "sources")
+    (tiny_kb / "sources").symlink_to(outside / "sources", target_is_directory=True)
+    result = run_kb(["new", "source", "--from", str(saved), "Acme names a chief"], root)
+    assert (result.code, result.err) == (1, "error: data/sources is not a real folder (links are not followed)\n")
+
+
+def test_new_source_takes_only_metadata_that_will_validate():
+    from macros.kb.intake import clean_text, clean_url
+
+    assert clean_url("https://www.alibaba.com@evil.example/") is None  # the one URL policy
+    assert clean_url(" https://example.org/a ") == "https://example.org/a"
+    assert clean_text("A title\u202e") is None and clean_text("A  title") == "A title"
