@@ -69,8 +69,8 @@ def define_env(env):
         return "```text\n" + help_text(command or None) + "```"
 
     @env.macro
-    def record_template(kind: str) -> str:
-        return "```yaml\n" + template(kind, "new-record-id", "New record name") + "```"
+    def record_template(kind: str, event_kind: str = "") -> str:
+        return "```yaml\n" + template(kind, "new-record-id", "New record name", event_kind or None) + "```"
 
     @env.macro
     def schema_reference() -> str:

@@ -20,7 +20,7 @@ from macros.kb import canonical
 from macros.kb.characters import printable
 from macros.kb.coverage import entries_left
 from macros.kb.intake import MAX_ID_CHARS, IntakeError, new_source
-from macros.kb.kinds import FOLDERS, claim_kinds
+from macros.kb.kinds import FOLDERS, claim_kinds, event_kinds
 from macros.kb.listing import list_records, record_file
 from macros.kb.load import slug
 from macros.kb.problems import DataError
@@ -67,15 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         formatter_class=_formatter,
         help="check every record, reference, date and quote",
-        description="Check every record: YAML, schema, ids, references, dates, quotes and "
-        "source coverage. Prints every problem as path:line:col: error[code]: "
-        "message with a hint, then a summary; exits 1 on any problem.",
+        description="Check every record: YAML, schema, ids, references, dates, unit changes, quotes "
+        "and source coverage. Prints every problem as path:line:col: error[code]: "
+        "message with a hint, then each warning as warning[code], then a summary; exits 1 "
+        "on any error (warnings alone do not fail).",
     )
     check.add_argument(
         "--format",
         choices=("text", "github"),
         default=None,
-        help="github prints ::error annotations (the default under GitHub Actions)",
+        help="github prints ::error and ::warning annotations (the default under GitHub Actions)",
     )
 
     new = commands.add_parser(
@@ -107,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="for a source: the article saved as text (.txt, UTF-8) or as a web page (.html, .htm)",
+    )
+    new.add_argument(
+        "--kind",
+        dest="event_kind",
+        choices=event_kinds(),
+        default=None,
+        help="for an event: its kind (default reorganization); only a reorganization or a formation "
+        "has unit changes in its template",
     )
 
     fmt = commands.add_parser(
@@ -200,13 +209,20 @@ def _validate(args, workers: int = 1) -> Report:
 def cmd_validate(args) -> int:
     report = _validate(args, workers=default_workers())
     style = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    for problem in report.problems:
+    # Errors first, then warnings (which do not fail validation): each as an annotation under Actions.
+    for problem in (*report.problems, *report.warnings):
         print(problem.as_github() if style == "github" else problem.as_text())
     print(report.summary())
     return 1 if report.problems else 0
 
 
 def cmd_new(args) -> int:
+    if args.event_kind and args.kind != "event":
+        print(
+            "error: --kind is for events: the kind of a person, unit or source is a field of the record",
+            file=sys.stderr,
+        )
+        return 2
     if args.saved and args.kind != "source":
         print("error: --from makes a source: python -m scripts.kb new source --from FILE", file=sys.stderr)
         return 2
@@ -243,7 +259,7 @@ def cmd_new(args) -> int:
         return 1
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        create_new(target, canonical.template(args.kind, record_id, args.name).encode("utf-8"))
+        create_new(target, canonical.template(args.kind, record_id, args.name, args.event_kind).encode("utf-8"))
     except FileExistsError:
         print(f"error: {printable(target.as_posix())} already exists: edit it, or choose another --id", file=sys.stderr)
         return 1

@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import run_kb
 
 from macros.kb.canonical import MODELINE
+from macros.kb.kinds import RESTRUCTURING_EVENT_KINDS, event_kinds
 from macros.kb.problems import CODES, Problem
 
 PROBLEM_LINE = re.compile(r"^data/\S+:\d+:\d+: error\[([a-z-]+)\]: .+$")
@@ -31,7 +33,11 @@ def test_validate_passes_on_the_tiny_kb(tiny_kb):
 
 def break_four_files(data: Path) -> None:
     edit(data / "people" / "eddie-wu.yml", "  - role: Chief Scientist", "  - rol: Chief Scientist")
-    edit(data / "units" / "token-foundry-division.yml", "start: 2026-06", 'start: "2026-02-30"')
+    edit(
+        data / "units" / "token-foundry-division.yml",
+        "    status: current",
+        '    start: "2026-02-30"\n    status: current',
+    )
     edit(data / "events" / "token-foundry-division-announced.yml", "  - eddie-wu", "  - eddie-woo")
     edit(data / "sources" / "alibaba-token-foundry-division.yml", "url: null", "url: ftp://example.org/x")
 
@@ -80,9 +86,52 @@ def test_validate_github_format(tiny_kb, monkeypatch, how):
         assert match and match["code"] in CODES, line
         assert "%0Ahint: " in match["data"] and "\n" not in match["data"]
     assert lines[0] == (
-        "::error file=data/events/token-foundry-division-announced.yml,line=16,col=5,title=kb unknown-ref::"
+        "::error file=data/events/token-foundry-division-announced.yml,line=14,col=5,title=kb unknown-ref::"
         "'eddie-woo' names no person%0Ahint: did you mean 'eddie-wu'?"
     )
+
+
+def add_changes_to_an_event_that_does_not_restructure(data: Path) -> None:
+    """The tiny knowledge base's event made a hire that lists a unit change: a warning, not an error."""
+    path = data / "events" / "token-foundry-division-announced.yml"
+    edit(path, "kind: reorganization", "kind: hire")
+    edit(
+        path,
+        "people:\n",
+        "changes:\n  - change: formation\n    units:\n      - token-foundry-division\n    status: announced\n"
+        "    cite:\n      - source: alibaba-token-foundry-division\n"
+        "        quote: to create the new Token Foundry Division\npeople:\n",
+    )
+
+
+def test_a_warning_is_shown_and_counted_apart_and_does_not_fail(tiny_kb):
+    add_changes_to_an_event_that_does_not_restructure(tiny_kb)
+    result = run_kb(["validate"], tiny_kb.parent)
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0].startswith("data/events/token-foundry-division-announced.yml:13:1: warning[unexpected-changes]: ")
+    assert lines[1].startswith("  hint: if the event restructures units, make its kind reorganization or formation")
+    assert lines[-1] == "5 records, 9 citations, 0 problems, 1 warning"
+    # With an error as well: the error first, then the warning; the run fails on the error alone.
+    edit(tiny_kb / "sources" / "alibaba-token-foundry-division.yml", "url: null", "url: ftp://example.org/x")
+    result = run_kb(["validate"], tiny_kb.parent)
+    assert result.code == 1
+    problems = [line for line in result.out.splitlines() if not line.startswith("  hint: ")]
+    assert [re.search(r": (error|warning)\[", line)[1] for line in problems[:-1]] == ["error", "warning"]
+    assert problems[-1] == "5 records, 9 citations, 1 problem, 1 warning"
+
+
+def test_a_warning_is_a_github_warning_annotation(tiny_kb, monkeypatch):
+    add_changes_to_an_event_that_does_not_restructure(tiny_kb)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = run_kb(["validate"], tiny_kb.parent)
+    assert result.code == 0
+    first = result.out.splitlines()[0]
+    assert first.startswith(
+        "::warning file=data/events/token-foundry-division-announced.yml,line=13,col=1,title=kb unexpected-changes::"
+    )
+    assert Problem("x.yml", 1, 1, "unexpected-changes", "m").severity == "warning"
+    assert Problem("x.yml", 1, 1, "bad-change", "m").as_github().startswith("::error ")
 
 
 def test_github_actions_env_can_be_overridden_by_the_flag(tiny_kb, monkeypatch):
@@ -127,6 +176,10 @@ FILL = {
     "WHAT THIS SOURCE SAYS": "An answer.",
     "WHAT THAT SOURCE SAYS": "Another answer.",
     "EDITORIAL: WHAT DIFFERS, WITHOUT DECIDING IT": "A note.",
+    "THE WORDS THAT GIVE THE DATE": "This strategic shift, announced on June 8, 2026",
+    "RESULT-UNIT-ID": "alibaba-group",
+    "NEW-UNIT-ID": "token-foundry-division",
+    "WHAT WAS SAID, IN ONE SENTENCE": "Something was said.",
 }
 FOLDER = {"person": "people", "unit": "units", "event": "events", "source": "sources", "discrepancy": "discrepancies"}
 
@@ -170,6 +223,33 @@ def test_new_template_with_its_placeholders_filled_in_is_valid(tiny_kb, kind):
     target.write_text(text, encoding="utf-8")
     check = run_kb(["validate"], root)
     assert check.code == 0, check.out
+
+
+@pytest.mark.parametrize("event_kind", event_kinds())
+def test_new_event_template_depends_on_its_kind(tiny_kb, event_kind):
+    root = tiny_kb.parent
+    result = run_kb(["new", "event", "Jack Ma", "--kind", event_kind], root)
+    assert result.code == 0, result.err
+    target = tiny_kb / "events" / "jack-ma.yml"
+    text = target.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert data["kind"] == event_kind
+    # Only an event that restructures units has unit changes in its template (and their fields in its notes).
+    assert ("changes" in data) == (event_kind in RESTRUCTURING_EVENT_KINDS)
+    assert ("#   changes[].change*:" in text) == (event_kind in RESTRUCTURING_EVENT_KINDS)
+    assert ("statements" in data) == (event_kind == "statement")
+    for placeholder in sorted(FILL, key=len, reverse=True):
+        text = text.replace(placeholder, FILL[placeholder])
+    target.write_text(text, encoding="utf-8")
+    check = run_kb(["validate"], root)
+    assert check.code == 0, check.out
+    assert "warning" not in check.out, check.out  # the template of a kind never draws the warning of its kind
+
+
+def test_new_kind_is_only_for_events(tiny_kb):
+    result = run_kb(["new", "unit", "Wukong", "--kind", "hire"], tiny_kb.parent)
+    assert result.code == 2 and "--kind is for events" in result.err
+    assert not (tiny_kb / "units" / "wukong.yml").exists()
 
 
 def test_new_refuses_to_overwrite(tiny_kb):

@@ -93,8 +93,12 @@ def test_both_units_and_both_events_exist_each_from_its_own_article(kb):
     hub, foundry = kb.units["token-hub-business-group"], kb.units["token-foundry-division"]
     assert {c.source for c in hub.name_claim.cite} == {HUB}
     assert {c.source for c in foundry.name_claim.cite} == {FOUNDRY}
-    assert "token-hub-business-group" in kb.events["token-hub-business-group-launched"].resulting_units
-    assert "token-foundry-division" in kb.events["token-foundry-division-announced"].resulting_units
+    assert "token-hub-business-group" in {
+        u for c in kb.events["token-hub-business-group-launched"].changes for u in c.makes
+    }
+    assert "token-foundry-division" in {
+        u for c in kb.events["token-foundry-division-announced"].changes for u in c.makes
+    }
     assert {c.source for c in kb.events["token-hub-business-group-launched"].event_claim.cite} == {HUB}
     assert {c.source for c in kb.events["token-foundry-division-announced"].event_claim.cite} == {FOUNDRY}
 
@@ -208,13 +212,6 @@ def test_only_the_token_foundry_announcement_has_a_date(kb):
         ("token-foundry-division-announced", "2026-06-08")
     ]
     assert [e.id for e in kb.events.values() if e.date] == ["token-foundry-division-announced"]
-
-
-def test_every_date_is_in_the_words_of_its_citation(kb):
-    for where, date, claim in dates_of(kb):
-        assert claim is not None, where
-        words = date.human() if date.precision != "day" else f"{date.human().split()[1]} {date.day}, {date.year}"
-        assert any(words in c.quote for c in claim.cite), (where, words)
 
 
 def test_undated_events_are_placed_by_the_relations_the_sources_give(kb):

@@ -41,6 +41,8 @@ from macros.kb.kinds import FOLDERS
 from macros.kb.problems import CODES
 from macros.kb.report import plural
 from macros.kb.validate import validate
+from macros.rendering.overview import OverviewRenderer
+from macros.rendering.pages import PageRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,15 +101,23 @@ def run(root: Path, files: dict[str, bytes]) -> None:
             (data / rel).parent.mkdir(exist_ok=True)
             (data / rel).write_bytes(content)
         report = validate(data, root)
-        for problem in report.problems:
+        for problem in report.problems + report.warnings:
             assert problem.code in CODES, problem
             assert problem.line >= 1 and problem.col >= 1, problem
             assert problem.message and problem.hint, problem
             assert (root / problem.path).is_file(), problem
             problem.as_text(), problem.as_github()
-        assert report.summary().endswith(plural(len(report.problems), "problem"))
+        counted = plural(len(report.problems), "problem")
+        counted += f", {plural(len(report.warnings), 'warning')}" if report.warnings else ""
+        assert report.summary().endswith(counted)
         if not report.problems:
             assert report.kb.records
+            # What passes validation renders: the organization chart, and every event's and unit's page.
+            kb = report.kb
+            OverviewRenderer(kb, "org-chart/").orgchart()
+            for kind in ("event", "unit"):
+                for record in kb.table(kind).values():
+                    getattr(PageRenderer(kb, "x/"), kind)(record)
     finally:
         for rel, content in saved.items():
             if content is None:
@@ -196,8 +206,12 @@ KEYS = st.sampled_from(
         "relation",
         "event",
         "phrase",
-        "original_units",
-        "resulting_units",
+        "changes",
+        "change",
+        "units",
+        "into",
+        "from",
+        "complete",
         "people",
         "url",
         "published",
@@ -455,7 +469,7 @@ WELL_FORMED = {
                     optional={
                         "start": DATES,
                         "end": DATES,
-                        "status": st.sampled_from(["current", "former"]),
+                        "status": st.sampled_from(["current", "former", "announced", "planned"]),
                         "kind": KIND,
                         "id": st.sampled_from(["p", "name"]),
                     },
@@ -479,7 +493,7 @@ WELL_FORMED = {
                         "unit": IDS,
                         "start": DATES,
                         "end": DATES,
-                        "status": st.sampled_from(["current", "former", "announced"]),
+                        "status": st.sampled_from(["current", "former", "announced", "planned"]),
                         "kind": KIND,
                     },
                 ),
@@ -490,7 +504,12 @@ WELL_FORMED = {
         },
     ),
     "events/fuzzed.yml": st.fixed_dictionaries(
-        {"id": st.just("fuzzed"), "title": st.just("Fuzzed"), "kind": st.just("hire"), "cite": CITE},
+        {
+            "id": st.just("fuzzed"),
+            "title": st.just("Fuzzed"),
+            "kind": st.sampled_from(["hire", "reorganization"]),
+            "cite": CITE,
+        },
         optional={
             "when": st.fixed_dictionaries(
                 {"cite": CITE},
@@ -501,8 +520,18 @@ WELL_FORMED = {
                     "phrase": st.just("earlier"),
                 },
             ),
-            "original_units": st.lists(IDS, max_size=2, unique=True),
-            "resulting_units": st.lists(IDS, max_size=2, unique=True),
+            "changes": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "change": st.sampled_from(["merger", "regrouping", "formation", "renaming", "dissolution"]),
+                        "units": st.lists(IDS, min_size=1, max_size=2, unique=True),
+                        "status": st.sampled_from(["done", "announced", "planned"]),
+                        "cite": CITE,
+                    },
+                    optional={"into": IDS, "from": IDS, "complete": st.booleans(), "kind": KIND},
+                ),
+                max_size=2,
+            ),
             "people": st.lists(IDS, max_size=2, unique=True),
             "statements": st.lists(STATEMENT, max_size=2),
         },

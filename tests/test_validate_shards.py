@@ -35,10 +35,11 @@ for root in sys.argv[1:]:
     many = validate(root + "/data", root, workers=2, min_files_per_worker=0, reserved=reserved)
     out.append({
         "root": root, "in_shards": many.loaded is None, "summary": one.summary(), "shards_summary": many.summary(),
-        "codes": sorted({p.code for p in one.problems}),
+        "codes": sorted({p.code for p in one.problems + one.warnings}),
         "only_one": [p.as_text() for p in sorted(set(one.problems) - set(many.problems))],
         "only_shards": [p.as_text() for p in sorted(set(many.problems) - set(one.problems))],
         "same_order": one.problems == many.problems, "same_coverage": one.coverage == many.coverage,
+        "same_warnings": one.warnings == many.warnings,
     })
 print(json.dumps(out))
 """
@@ -147,7 +148,7 @@ def test_shards_find_what_one_process_finds(tmp_path):
     for result in results:
         assert result["in_shards"], result["root"]
         assert result["only_one"] == [] and result["only_shards"] == [], result
-        assert result["same_order"] and result["same_coverage"], result["root"]
+        assert result["same_order"] and result["same_coverage"] and result["same_warnings"], result["root"]
         assert result["summary"] == result["shards_summary"], result
     by_root = {Path(r["root"]).name: r for r in results}
     assert by_root["synthetic"]["codes"] == []

@@ -8,6 +8,8 @@ of pages or of export formats.
     urls       the one URL policy of the validator, the pages and the exports
     model      frozen records, claims and citations; the knowledge base with its indexes and timeline
     dates      reduced-precision dates (2026, 2026-06, 2026-06-08)
+    asof       time: the date each status holds as of (its source's, never today)
+    lifecycle  a unit's life as the events' changes state it (formed, merged into, regrouped, renamed...)
     problems   a problem found in the data (path:line:col, code, message, hint); every code
     yamlsafe   strict YAML reading that keeps the line and column of every value
     schemas    the JSON Schemas of data/schemas/, and a fast compiled check of valid records
@@ -27,6 +29,7 @@ of pages or of export formats.
 """
 
 __all__ = [
+    "asof",
     "canonical",
     "characters",
     "checks",
@@ -35,6 +38,7 @@ __all__ = [
     "intake",
     "intake_html",
     "kinds",
+    "lifecycle",
     "listing",
     "load",
     "model",

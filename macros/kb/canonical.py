@@ -12,6 +12,7 @@ from __future__ import annotations
 import yaml
 
 from macros.kb.coverage import NO_CLAIM_PLACEHOLDER
+from macros.kb.kinds import RESTRUCTURING_EVENT_KINDS
 from macros.kb.schemas import deref, load_schemas
 from macros.kb.yamlsafe import parse
 
@@ -105,27 +106,45 @@ def block_items(items: list[dict], indent: int = 2) -> str:
     return "".join(" " * indent + line + "\n" for line in _dump(items).splitlines())
 
 
-def field_comments(kind: str) -> list[str]:
-    """Comment lines that name every field of a record kind, with its description from the schema."""
+def field_comments(kind: str, leave_out: tuple[str, ...] = ()) -> list[str]:
+    """Comment lines that name every field of a record kind (but `leave_out`), with its description from the
+    schema."""
     schemas = load_schemas()
     schema = schemas[f"{kind}.schema.json"]
-    lines = ["# Fields (required ones are marked *):"]
+    properties = {k: v for k, v in schema.get("properties", {}).items() if k not in leave_out}
+    return ["# Fields (required ones are marked *):"] + _field_lines({**schema, "properties": properties}, schemas)
+
+
+def _field_lines(schema: dict, schemas: dict, prefix: str = "") -> list[str]:
+    lines = []
     required = set(schema.get("required", []))
     for key, spec in schema.get("properties", {}).items():
         spec = deref(spec, schemas)
         description = spec.get("description", "")
         if "enum" in spec:
             description = (description + " " if description else "") + "One of: " + ", ".join(spec["enum"]) + "."
-        lines.append(f"#   {key}{'*' if key in required else ''}: {description}".rstrip())
+        lines.append(f"#   {prefix}{key}{'*' if key in required else ''}: {description}".rstrip())
     return lines
 
 
-def template(kind: str, record_id: str, name: str) -> str:
-    """A new record: the modeline, a comment per field from the schema, and the fields to fill in."""
-    lines = [MODELINE.format(kind=kind), f"# A new {kind} record. Fill in every field below, then run `make validate`."]
+def template(kind: str, record_id: str, name: str, event_kind: str | None = None) -> str:
+    """A new record: the modeline, a comment per field from the schema, and the fields to fill in. An event's
+    template depends on its kind (`event_kind`, reorganization by default): only a reorganization or a
+    formation lists unit changes."""
+    event_kind = event_kind or "reorganization"
+    restructures = kind == "event" and event_kind in RESTRUCTURING_EVENT_KINDS
+    article = "an" if event_kind[:1] in "aeiou" else "a"
+    what = f"{kind} record" if kind != "event" else f"event record ({article} {event_kind})"
+    lines = [MODELINE.format(kind=kind), f"# A new {what}. Fill in every field below, then run `make validate`."]
     lines.append("# Every claim is cited: cite: [{source: <id in data/sources/>, quote: <words copied verbatim>}].")
-    lines += field_comments(kind)
+    lines += field_comments(kind, leave_out=() if restructures or kind != "event" else ("changes",))
+    if restructures:
+        schemas = load_schemas()
+        change = deref(schemas["event.schema.json"]["properties"]["changes"]["items"], schemas)
+        lines.append("# Each change (changes[]):")
+        lines.extend(_field_lines(change, schemas, "changes[]."))
     citation = [{"source": "SOURCE-ID", "quote": "WORDS COPIED VERBATIM FROM THE SOURCE"}]
+    date_citation = [{"source": "SOURCE-ID", "quote": "THE WORDS THAT GIVE THE DATE"}]
     bodies = {
         "person": {
             "id": record_id,
@@ -141,17 +160,7 @@ def template(kind: str, record_id: str, name: str) -> str:
             "cite": citation,
             "parents": [{"unit": "PARENT-UNIT-ID", "cite": citation}],
         },
-        "event": {
-            "id": record_id,
-            "title": name,
-            "kind": "reorganization",
-            "summary": "WHAT HAPPENED, IN ONE SENTENCE",
-            "cite": citation,
-            "when": {"date": "YYYY-MM-DD", "cite": citation},
-            "original_units": ["UNIT-ID"],
-            "resulting_units": ["UNIT-ID"],
-            "people": ["PERSON-ID"],
-        },
+        "event": _event_body(record_id, name, event_kind, citation, date_citation),
         "source": {
             "id": record_id,
             "title": name,
@@ -178,3 +187,40 @@ def template(kind: str, record_id: str, name: str) -> str:
     }
     body = yaml.dump(bodies[kind], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, indent=2)
     return "\n".join(lines) + "\n" + body
+
+
+# An example change of each restructuring event kind (a reorganization: a merger; a formation: a new unit).
+_EXAMPLE_CHANGES = {
+    "reorganization": {
+        "change": "merger",
+        "units": ["UNIT-ID"],
+        "into": "RESULT-UNIT-ID",
+        "complete": True,
+        "status": "done",
+    },
+    "formation": {"change": "formation", "units": ["NEW-UNIT-ID"], "into": "PARENT-UNIT-ID", "status": "done"},
+}
+
+
+def _event_body(record_id: str, name: str, event_kind: str, citation: list, date_citation: list) -> dict:
+    body = {
+        "id": record_id,
+        "title": name,
+        "kind": event_kind,
+        "summary": "WHAT HAPPENED, IN ONE SENTENCE",
+        "cite": citation,
+        "when": {"date": "YYYY-MM-DD", "cite": date_citation},
+    }
+    if event_kind in _EXAMPLE_CHANGES:
+        body["changes"] = [{**_EXAMPLE_CHANGES[event_kind], "cite": citation}]
+    body["people"] = ["PERSON-ID"]
+    if event_kind == "statement":
+        body["statements"] = [
+            {
+                "kind": "attributed",
+                "text": "WHAT WAS SAID, IN ONE SENTENCE",
+                "said_by": "PERSON-ID",
+                "cite": citation,
+            }
+        ]
+    return body

@@ -16,6 +16,8 @@ FOLDERS = {"source": "sources", "person": "people", "unit": "units", "event": "e
 KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 # Records that take part in events and that claims can mention.
 ENTITY_KINDS = ("person", "unit", "event")
+# The event kinds that restructure units: only they list `changes` (the organization chart draws them).
+RESTRUCTURING_EVENT_KINDS = ("reorganization", "formation")
 
 
 def _enum(schema_file: str, *path: str) -> tuple[str, ...]:

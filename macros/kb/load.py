@@ -21,6 +21,7 @@ from macros.kb.kinds import FOLDERS, RECORD_KINDS
 from macros.kb.listing import Listing, RecordFile, list_records
 from macros.kb.model import (
     Account,
+    Change,
     Citation,
     Claim,
     Discrepancy,
@@ -293,6 +294,20 @@ class _Builder:
             for i, s in enumerate(self.data.get("statements", []))
         )
 
+    def changes(self) -> tuple[Change, ...]:
+        return tuple(
+            Change(
+                c["change"],
+                tuple(c["units"]),
+                c.get("into"),
+                c.get("from"),
+                c.get("complete", True),
+                c["status"],
+                self.claim(("changes", i), "change", "", f"change-{c['change']}-{slug(' '.join(c['units']), 6)}"),
+            )
+            for i, c in enumerate(self.data.get("changes", []))
+        )
+
     def build(self, directory: Path):
         d = self.data
         if self.kind == "source":
@@ -357,8 +372,7 @@ class _Builder:
                 self.doc.path,
                 d.get("summary"),
                 when,
-                tuple(d.get("original_units", ())),
-                tuple(d.get("resulting_units", ())),
+                self.changes(),
                 tuple(d.get("people", ())),
                 self.statements(),
             )

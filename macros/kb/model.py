@@ -114,6 +114,46 @@ class When:
     claim: Claim
 
 
+# The kinds of change (the schema's `change`), by what they do to the units they act on.
+ENDING_CHANGES = ("merger", "renaming", "dissolution")  # the units end (W3C ORG originalOrganization)
+MAKING_CHANGES = ("merger", "formation", "renaming")  # a unit results (W3C ORG resultingOrganization)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to units that an event makes, as its source states it (see the schema's `change`)."""
+
+    change: str  # merger | regrouping | formation | renaming | dissolution
+    units: tuple[str, ...]  # the units it acts on
+    into: str | None  # merger: the result; regrouping: the new parent; formation: the parent; renaming: the new name
+    source_parent: str | None  # regrouping: the parent the units leave (`from`), when stated
+    complete: bool  # False: the source does not present `units` as the whole list
+    status: str  # done | announced | planned
+    claim: Claim
+
+    @property
+    def ends(self) -> tuple[str, ...]:
+        """The units this change ends (none for a regrouping or a formation: those units carry on)."""
+        return self.units if self.change in ENDING_CHANGES else ()
+
+    @property
+    def makes(self) -> tuple[str, ...]:
+        """The units that result from this change."""
+        if self.change == "formation":
+            return self.units
+        return (self.into,) if self.change in ("merger", "renaming") and self.into else ()
+
+    @property
+    def parent(self) -> str | None:
+        """The parent the units are under after the change, when it says (a regrouping, a formation)."""
+        return self.into if self.change in ("regrouping", "formation") else None
+
+    @property
+    def unit_ids(self) -> tuple[str, ...]:
+        """Every unit the change names, once each."""
+        return tuple(dict.fromkeys(u for u in (*self.units, self.into, self.source_parent) if u))
+
+
 @dataclass(frozen=True)
 class NoClaim:
     quote: str
@@ -197,8 +237,7 @@ class Event:
     path: str
     summary: str | None = None
     when: When | None = None
-    original_units: tuple[str, ...] = ()
-    resulting_units: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()
     people: tuple[str, ...] = ()
     statements: tuple[Claim, ...] = ()
     record_kind = "event"
@@ -212,8 +251,18 @@ class Event:
         return self.when.date if self.when else None
 
     @property
+    def unit_ids(self) -> tuple[str, ...]:
+        """Every unit its changes name, once each, in order."""
+        return tuple(dict.fromkeys(u for change in self.changes for u in change.unit_ids))
+
+    @property
     def claims(self) -> tuple[Claim, ...]:
-        return (self.event_claim, *((self.when.claim,) if self.when else ()), *self.statements)
+        return (
+            self.event_claim,
+            *((self.when.claim,) if self.when else ()),
+            *(c.claim for c in self.changes),
+            *self.statements,
+        )
 
 
 @dataclass(frozen=True)
@@ -253,6 +302,14 @@ class KnowledgeBase:
     units: dict[str, Unit]
     events: dict[str, Event]
     discrepancies: dict[str, Discrepancy]
+    # Views other modules derive from the records (statuses as of their sources...), made once each.
+    _derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def derived(self, key: str, make):
+        """The value `make(self)` under `key`, made on first use: the knowledge base is frozen, so it holds."""
+        if key not in self._derived:
+            self._derived[key] = make(self)
+        return self._derived[key]
 
     # -- lookups --------------------------------------------------------
 
@@ -346,8 +403,18 @@ class KnowledgeBase:
         """person or unit id -> events it took part in, in timeline order."""
         index: dict[str, list[Event]] = defaultdict(list)
         for event in self.timeline():
-            for record_id in dict.fromkeys((*event.people, *event.original_units, *event.resulting_units)):
+            for record_id in dict.fromkeys((*event.people, *event.unit_ids)):
                 index[record_id].append(event)
+        return {k: tuple(v) for k, v in index.items()}
+
+    @cached_property
+    def changes_of(self) -> dict[str, tuple[tuple[Event, Change], ...]]:
+        """unit id -> (event, change) for every change that names it, in timeline order."""
+        index: dict[str, list] = defaultdict(list)
+        for event in self.timeline():
+            for change in event.changes:
+                for unit_id in change.unit_ids:
+                    index[unit_id].append((event, change))
         return {k: tuple(v) for k, v in index.items()}
 
     @cached_property
@@ -397,7 +464,7 @@ def references_of(record: Record) -> list[str]:
     elif isinstance(record, Unit):
         refs.extend(p.unit for p in record.parents)
     elif isinstance(record, Event):
-        refs.extend((*record.original_units, *record.resulting_units, *record.people))
+        refs.extend((*record.unit_ids, *record.people))
         if record.when and record.when.event:
             refs.append(record.when.event)
     elif isinstance(record, Discrepancy):

@@ -22,17 +22,27 @@ class Problem:
     message: str
     hint: str = ""
 
+    @property
+    def severity(self) -> str:
+        """ "error" (the data is wrong: validation fails) or "warning" (worth a look: shown, counted apart,
+        and validation still passes), by the code: see WARNING_CODES."""
+        return "warning" if self.code in WARNING_CODES else "error"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.code in WARNING_CODES
+
     def as_text(self) -> str:
-        text = f"{printable(self.path)}:{self.line}:{self.col}: error[{self.code}]: {printable(self.message)}"
+        text = f"{printable(self.path)}:{self.line}:{self.col}: {self.severity}[{self.code}]: {printable(self.message)}"
         if self.hint:
             text += f"\n  hint: {printable(self.hint)}"
         return text
 
     def as_github(self) -> str:
-        """A GitHub Actions workflow command that annotates the file and line."""
+        """A GitHub Actions workflow command that annotates the file and line (::error or ::warning)."""
         message = printable(self.message) + (f"\nhint: {printable(self.hint)}" if self.hint else "")
         return (
-            f"::error file={_escape_property(printable(self.path))},line={self.line},col={self.col},"
+            f"::{self.severity} file={_escape_property(printable(self.path))},line={self.line},col={self.col},"
             f"title={_escape_property('kb ' + self.code)}::{_escape_data(message)}"
         )
 
@@ -113,4 +123,14 @@ CODES: dict[str, str] = {
     "uncovered-sentence": "A sentence of a source is neither cited nor marked as carrying no claim "
     "(reported at its line and column in the archived text).",
     "placeholder": "A value is still the placeholder that `kb new` wrote (in capitals): fill it in.",
+    "date-not-in-quote": "A date on a record (an event's date, a role's or a parent's start or end) is not in the "
+    "words of any of its citations.",
+    "bad-change": "A unit change lacks what its kind needs (a merger or a regrouping without `into`, a renaming of "
+    "more than one unit, `from` outside a regrouping, a unit changed into itself...).",
+    "unexpected-changes": "Warning: an event of a kind that does not restructure units (hire, departure, "
+    "appointment, statement, announcement) lists unit changes, which the organization chart draws as a "
+    "reorganization.",
 }
+
+# The codes that are warnings, not errors: reported and counted apart, and validation still passes.
+WARNING_CODES = frozenset({"unexpected-changes"})

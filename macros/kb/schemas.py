@@ -373,6 +373,8 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
             kline, kcol = doc.where(path + (key,), key=True)
             guess = _guess(key, allowed)
             hint = f"did you mean '{guess}'?" if guess else f"allowed fields here: {', '.join(allowed)}"
+            if key in _REPLACED and _REPLACED[key][0] in allowed:
+                hint = _REPLACED[key][1]
             out.append(Problem(doc.path, kline, kcol, "unknown-field", f"unknown field '{key}'{_in(where)}", hint))
         return out
     if validator == "required":
@@ -467,6 +469,14 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
             "see the record format in data/schemas/ (editors with YAML support show it as you type)",
         )
     ]
+
+
+# Fields of earlier versions of the format, and what replaced them (when the record's schema has it).
+_CHANGES_HINT = (
+    "original_units and resulting_units were replaced by `changes:`, which says how the units change: "
+    "changes: [{change: merger, units: [a, b], into: c, status: done, cite: [...]}] (see the Record format page)"
+)
+_REPLACED = {"original_units": ("changes", _CHANGES_HINT), "resulting_units": ("changes", _CHANGES_HINT)}
 
 
 def _default_type_hint(value, names: str) -> str:

@@ -133,7 +133,7 @@ def validate_in_shards(
         complete=records == built,
         all_found=lambda source_id: source_id not in missing and no_claims_all_found(source_kb.sources[source_id]),
     )
-    return Report(sorted(set(problems)), coverage, records, sum(result.citations for result in results))
+    return Report.of(problems, coverage, records, sum(result.citations for result in results))
 
 
 def _check_share(files: list[RecordFile]) -> ShardResult:

@@ -65,7 +65,7 @@ def validate(
             complete=records == kb.size,
             all_found=lambda source_id: quotes_all_found(kb, source_id),
         )
-        return Report(sorted(set(problems)), coverage, records, kb.citation_count, loaded)
+        return Report.of(problems, coverage, records, kb.citation_count, loaded)
 
 
 @contextmanager

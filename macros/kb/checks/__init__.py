@@ -5,8 +5,9 @@ Each module holds one family of checks and knows nothing of how it is run:
 per-record ones in several and the others on what the workers send back.
 
 - `record_checks(loaded)`: what each record file can be checked for against
-  the ids of every file and the sources (references, dates, attributions,
-  quotes); a worker with a share of the files runs exactly these.
+  the ids of every file and the sources (references, dates and their words,
+  unit changes, attributions, quotes); a worker with a share of the files
+  runs exactly these.
 - `structure_checks(structure)`: what needs every record of a kind at once
   (unit cycles; the timeline's cycles and contradictions), over a
   `Structure` small enough to send between processes.
@@ -19,8 +20,9 @@ per-record ones in several and the others on what the workers send back.
 from __future__ import annotations
 
 from macros.kb.checks.attributions import check_attributions
+from macros.kb.checks.changes import check_changes
 from macros.kb.checks.coverage import check_coverage, check_no_claim_reasons, check_no_claims_on_cited
-from macros.kb.checks.dates import check_dates
+from macros.kb.checks.dates import check_dates, check_dates_quoted
 from macros.kb.checks.quotes import (
     check_citations,
     check_no_claims,
@@ -51,7 +53,14 @@ __all__ = [
 def record_checks(loaded: Loaded) -> list[Problem]:
     """The checks of the records in `loaded` that need no other record file than the sources."""
     kb = loaded.kb
-    return check_references(loaded) + check_dates(kb) + check_attributions(kb) + check_citations(kb)
+    return (
+        check_references(loaded)
+        + check_dates(kb)
+        + check_dates_quoted(loaded)
+        + check_changes(loaded)
+        + check_attributions(kb)
+        + check_citations(kb)
+    )
 
 
 def source_checks(kb: KnowledgeBase) -> list[Problem]:
