@@ -7,6 +7,11 @@ reference, and is served beside the dump as knowledge-base.schema.json):
   site's timeline order);
 - `sources`, `people`, `units`, `events`, `discrepancies`: lists sorted by id,
   each record with every field of its YAML and `url`, its page on the site;
+  each source with `as_of`, the date its statuses hold as of (its publication
+  date, else the latest date it gives its events, else none: `basis` says
+  which); each event with its `changes` (kind, units, `into`, `from`,
+  `complete`, `status`, and the units each `ends` and `makes`: a regrouping
+  or a formation ends none);
 - claims sit where the YAML has them (a person's `name_claim`, each role's
   `claim`, `statements`, ...), each with `id`, `url` (its page and anchor),
   `subject`, `field`, `kind`, `text`, `said_by`, `attribution`, `mentions`
@@ -29,11 +34,12 @@ objects with `citations`.
 from __future__ import annotations
 
 from macros.exports.common import Urls, date_json, dump_json
+from macros.kb.asof import source_as_of
 from macros.kb.model import Claim, KnowledgeBase
 from macros.kb.prose import claim_text
 from macros.kb.urls import safe_url
 
-FORMAT_VERSION = "1.1"  # 1.1: quote in the archive's characters, quote_as_written added
+FORMAT_VERSION = "2.0"  # 1.1: quote in the archive's characters, quote_as_written; 2.0: changes, as_of
 
 
 def claim_json(kb: KnowledgeBase, urls: Urls, claim: Claim) -> dict:
@@ -77,6 +83,7 @@ def knowledge_base_json(kb: KnowledgeBase, urls: Urls) -> dict:
             "author": s.author,
             "original_url": safe_url(s.url),
             "published": date_json(s.published),
+            "as_of": {"date": date_json(source_as_of(kb, s.id).date), "basis": source_as_of(kb, s.id).basis},
             "notes": s.notes,
             "archive": s.archive,
             "sha256": s.sha256,
@@ -154,8 +161,20 @@ def knowledge_base_json(kb: KnowledgeBase, urls: Urls) -> dict:
                 "phrase": e.when.phrase,
                 "claim": claim(e.when.claim),
             },
-            "original_units": list(e.original_units),
-            "resulting_units": list(e.resulting_units),
+            "changes": [
+                {
+                    "change": c.change,
+                    "units": list(c.units),
+                    "into": c.into,
+                    "from": c.source_parent,
+                    "complete": c.complete,
+                    "status": c.status,
+                    "ends": list(c.ends),
+                    "makes": list(c.makes),
+                    "claim": claim(c.claim),
+                }
+                for c in e.changes
+            ],
             "people": list(e.people),
             "statements": [claim(c) for c in e.statements],
         }

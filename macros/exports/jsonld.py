@@ -28,11 +28,24 @@ the dump's IRIs.
   an external organization; kb:kind keeps the data's kind. A parent is both
   schema:parentOrganization and org:subOrganizationOf.
 - Event -> schema:Event with name, description (its summary) and startDate
-  when a date is known; an event with units going in or coming out is also an
-  org:ChangeEvent with org:originalOrganization and org:resultingOrganization.
-  The people it involves are its schema:about. A relative time is kb:before,
-  kb:after or kb:sameTimeAs another event, with the source's words as
-  kb:timePhrase.
+  when a date is known. The people it involves are its schema:about. A
+  relative time is kb:before, kb:after or kb:sameTimeAs another event, with
+  the source's words as kb:timePhrase. Each change it makes to units is a
+  schema:subEvent (a blank node, reified by its claim like a role), with
+  kb:changeKind, kb:status (done, announced, planned), kb:complete (false:
+  the source's list is not whole) and, unless done, schema:eventStatus
+  schema:EventScheduled:
+  - a change that really makes or ends organizations (a merger, a formation,
+    a renaming, a dissolution) is also an org:ChangeEvent, with
+    org:originalOrganization (the units it ends) and
+    org:resultingOrganization (the units it makes); the units it ends have
+    org:changedBy it, those it makes org:resultedFrom it;
+  - moving units under a parent (a regrouping, and a formation within a
+    parent) is a change of membership, not an end: kb:membership holds an
+    org:Membership per unit (org:member the unit, org:organization the
+    parent, kb:status current, or announced or planned, as of the source;
+    and former for the parent a regrouping leaves). A regrouped unit is
+    never an originalOrganization.
 - Source -> schema:NewsArticle (schema:AnalysisNewsArticle for an analysis,
   schema:Article for a press release or interview, schema:DigitalDocument
   for a filing, schema:CreativeWork otherwise), with its headline (only when
@@ -62,8 +75,8 @@ from __future__ import annotations
 
 from macros.exports.common import Urls, unique
 from macros.kb.dates import PartialDate
-from macros.kb.model import Claim, Discrepancy, Event, KnowledgeBase, Person, Source, Unit
-from macros.kb.prose import claim_text
+from macros.kb.model import Change, Claim, Discrepancy, Event, KnowledgeBase, Person, Source, Unit
+from macros.kb.prose import change_words, claim_text, words_text
 from macros.kb.urls import safe_url
 
 SCHEMA = "http://schema.org/"
@@ -91,8 +104,13 @@ KB_TERMS = {
     "a source's kind.",
     "field": "The part of its subject a claim supports: name, other_name, role, parent, statement, event, when "
     "or account.",
-    "status": "A role's status (current, former, announced), a parent relation's (current, former) or a "
-    "discrepancy's (open, resolved).",
+    "status": "A role's or a parent relation's status (current, former, announced, planned), as of its source; a "
+    "unit change's (done, announced, planned); a discrepancy's (open, resolved).",
+    "changeKind": "The kind of a change to units: merger, regrouping, formation, renaming or dissolution.",
+    "complete": "false when the source does not present the list of units a change acts on as complete "
+    "(shown 'among others').",
+    "membership": "A membership of a unit in a parent unit that a change makes (a regrouping, a formation "
+    "within a parent) or ends (the parent a regrouping leaves).",
     "titleIsEditorial": "true when the source has no headline and its name was written by the editors.",
     "editorialNote": "Editorial text: never a sourced claim.",
     "timePhrase": "The source's own words for when an event happened.",
@@ -146,7 +164,7 @@ class JsonLd:
         if isinstance(record, Unit):
             return ["Organization", ORG_TYPES.get(record.kind, "org:OrganizationalUnit")]
         if isinstance(record, Event):
-            return ["Event", "org:ChangeEvent"] if record.original_units or record.resulting_units else ["Event"]
+            return ["Event"]
         if isinstance(record, Source):
             return [SOURCE_TYPES.get(record.kind, "CreativeWork")]
         return ["Question"]
@@ -168,6 +186,9 @@ class JsonLd:
             parents = [ref(self.urls.page(p)) for p in unique(p.unit for p in record.parents)]
             _put(node, "parentOrganization", parents)
             _put(node, "org:subOrganizationOf", parents)
+            changes = self.kb.changes_of.get(record.id, ())
+            _put(node, "org:changedBy", [ref(self.change_id(e, c)) for e, c in changes if record.id in c.ends])
+            _put(node, "org:resultedFrom", [ref(self.change_id(e, c)) for e, c in changes if record.id in c.makes])
         elif isinstance(record, Event):
             node["kb:kind"] = record.kind
             if record.summary:
@@ -180,8 +201,7 @@ class JsonLd:
             if when and when.phrase:
                 node["kb:timePhrase"] = when.phrase
             _put(node, "about", [ref(self.urls.page(p)) for p in record.people])
-            _put(node, "org:originalOrganization", [ref(self.urls.page(u)) for u in record.original_units])
-            _put(node, "org:resultingOrganization", [ref(self.urls.page(u)) for u in record.resulting_units])
+            _put(node, "subEvent", [self.change_node(record, c) for c in record.changes])
         elif isinstance(record, Source):
             node["kb:kind"] = record.kind
             node["kb:titleIsEditorial"] = record.title_is_editorial
@@ -226,6 +246,46 @@ class JsonLd:
             node["kb:status"] = role.status
         return node
 
+    def change_id(self, event: Event, change: Change) -> str:
+        return f"_:change-{event.id}-{change.claim.id}"
+
+    def change_node(self, event: Event, change: Change) -> dict:
+        """One change of an event: an org:ChangeEvent when it makes or ends units, else a change of membership."""
+        page = self.urls.page
+        node = {
+            "@id": self.change_id(event, change),
+            "@type": ["Event", "org:ChangeEvent"] if change.ends or change.makes else ["Event"],
+            "name": words_text(self.kb, change_words(change)),
+            "superEvent": ref(page(event.id)),
+            "kb:changeKind": change.change,
+            "kb:status": change.status,
+            "kb:complete": change.complete,
+        }
+        if change.status != "done":
+            node["eventStatus"] = ref("schema:EventScheduled")  # announced or planned: not reported as done
+        elif event.date:
+            node["startDate"] = typed_date(event.date)
+        _put(node, "org:originalOrganization", [ref(page(u)) for u in change.ends])
+        _put(node, "org:resultingOrganization", [ref(page(u)) for u in change.makes])
+        memberships = []
+        status = "current" if change.status == "done" else change.status
+        for unit in change.units if change.parent else ():
+            memberships.append(self.membership(node["@id"], unit, change.parent, status))
+            if change.source_parent:
+                left = "former" if change.status == "done" else "current"
+                memberships.append(self.membership(node["@id"], unit, change.source_parent, left))
+        _put(node, "kb:membership", memberships)
+        return node
+
+    def membership(self, change_id: str, unit: str, parent: str, status: str) -> dict:
+        return {
+            "@id": f"{change_id}-{unit}-in-{parent}",
+            "@type": "org:Membership",
+            "org:member": ref(self.urls.page(unit)),
+            "org:organization": ref(self.urls.page(parent)),
+            "kb:status": status,
+        }
+
     # -- claims ------------------------------------------------------------
 
     def statement_of(self, claim: Claim) -> dict:
@@ -258,6 +318,13 @@ class JsonLd:
             if parent.status:
                 out["kb:status"] = parent.status
             return out
+        if claim.field == "change":
+            change = next(c for c in record.changes if c.claim is claim)
+            return {
+                "rdf:subject": subject,
+                "rdf:predicate": ref("schema:subEvent"),
+                "rdf:object": ref(self.change_id(record, change)),
+            }
         if claim.field == "when":
             when = record.when
             if when.date:
@@ -352,6 +419,12 @@ class JsonLd:
         record = self.kb.records[record_id]
         graph = [relative.record_node(record_id)]
         graph += [relative.claim_node(c) for c in record.claims]
+        if isinstance(record, Unit):  # the changes its org:changedBy and org:resultedFrom name, described here too
+            graph += [
+                relative.change_node(e, c)
+                for e, c in self.kb.changes_of.get(record_id, ())
+                if record_id in (*c.ends, *c.makes)
+            ]
         mentioned = []
         for node in graph:
             mentioned.extend(_referenced_pages(node))

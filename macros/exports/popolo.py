@@ -15,9 +15,20 @@ JSON Schemas (draft-03). The mapping:
   former or announced status: Popolo has no status field), start_date and
   end_date with their precision (YYYY, YYYY-MM or YYYY-MM-DD).
 - event -> Event: id, name (its title), description (its summary),
-  classification (its kind), start_date when a date is known. Popolo has no
-  terms for the units an event merged or created, nor for a time relative to
-  another event: those are in knowledge-base.json and knowledge-base.jsonld.
+  classification (its kind), start_date when a date is known. Each change it
+  makes to units is an Event of its own, a part of it (parent_id): id
+  "<event id>/<claim id>", name (the change in words), classification (merger,
+  regrouping, formation, renaming, dissolution), status (done, announced,
+  planned), organization_id (the unit a merger or renaming makes, or the
+  parent a regrouping or formation puts the units under), start_date (the
+  event's, for a change reported as done). Popolo has no terms for which
+  units a change acts on or for a time relative to another event: those are
+  in knowledge-base.json and knowledge-base.jsonld.
+- A unit that a change reported as done ends (a merger, a renaming, a
+  dissolution) gets its dissolution_date, and one it makes (a formation, the
+  result of a merger or a renaming) its founding_date, when the event is
+  dated; a regrouping changes neither (the unit carries on). Announced or
+  planned changes give no dates: they had not happened as of their source.
 
 Provenance: Popolo has `sources` only per record, a list of links. A record's
 sources are the quoted passages of every claim it holds, one link per
@@ -32,7 +43,7 @@ from __future__ import annotations
 
 from macros.exports.common import Urls, iso
 from macros.kb.model import Claim, KnowledgeBase
-from macros.kb.prose import claim_text
+from macros.kb.prose import change_words, claim_text, words_text
 from macros.kb.urls import safe_url
 
 
@@ -61,6 +72,19 @@ def _page_link(urls: Urls, record_id: str) -> list[dict]:
 
 def _claim_link(urls: Urls, claim: Claim) -> list[dict]:
     return [{"url": urls.claim(claim), "note": "The claim in the knowledge base"}]
+
+
+def _dates_of(kb: KnowledgeBase, unit_id: str) -> tuple[str | None, str | None]:
+    """(founding_date, dissolution_date) from the dated changes reported as done that make or end the unit."""
+    founded = dissolved = None
+    for event, change in kb.changes_of.get(unit_id, ()):
+        if change.status != "done" or not event.date:
+            continue
+        if unit_id in change.makes and founded is None:
+            founded = iso(event.date)
+        if unit_id in change.ends:
+            dissolved = iso(event.date)
+    return founded, dissolved
 
 
 def popolo(kb: KnowledgeBase, urls: Urls) -> dict:
@@ -98,6 +122,11 @@ def popolo(kb: KnowledgeBase, urls: Urls) -> dict:
             "other_names": [{"name": n.name} for n in unit.other_names],
             "classification": unit.kind,
         }
+        founded, dissolved = _dates_of(kb, unit.id)
+        if founded:
+            organization["founding_date"] = founded
+        if dissolved:
+            organization["dissolution_date"] = dissolved
         parents = list(dict.fromkeys(p.unit for p in unit.parents))
         if len(parents) == 1:
             organization["parent_id"] = parents[0]
@@ -128,4 +157,19 @@ def popolo(kb: KnowledgeBase, urls: Urls) -> dict:
             entry["start_date"] = iso(event.date)
         entry["sources"] = _sources(kb, urls, event.claims)
         events.append(entry)
+        for change in event.changes:
+            part = {
+                "id": f"{event.id}/{change.claim.id}",
+                "name": words_text(kb, change_words(change)),
+                "classification": change.change,
+                "status": change.status,
+                "parent_id": event.id,
+            }
+            target = change.makes[0] if change.change in ("merger", "renaming") and change.makes else change.parent
+            if target:
+                part["organization_id"] = target
+            if change.status == "done" and event.date:
+                part["start_date"] = iso(event.date)
+            part["sources"] = _sources(kb, urls, [change.claim])
+            events.append(part)
     return {"persons": persons, "organizations": organizations, "memberships": memberships, "events": events}

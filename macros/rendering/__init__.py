@@ -3,6 +3,8 @@ escaped here; every link is relative to the page it is on. Imports only the doma
 
     markup       escaping, elements, relative links, safe URLs, JSON for a <script>
     claims       a claim with its kind badge and citation markers
+    statuses     statuses and dates, each as of its source
+    lifecycle    an event's unit changes and a unit's lifecycle, in words with their links
     pages        the pages of people, units, events and discrepancies
     source       a source's page: its archived text with every quoted passage highlighted
     overview     index tables, the timeline, the discrepancies page, the organization chart
@@ -11,4 +13,15 @@ escaped here; every link is relative to the page it is on. Imports only the doma
     performance  the Performance page's tables, from the benchmark's results
 """
 
-__all__ = ["claims", "markup", "orgchart", "overview", "pages", "performance", "reference", "source"]
+__all__ = [
+    "claims",
+    "lifecycle",
+    "markup",
+    "orgchart",
+    "overview",
+    "pages",
+    "performance",
+    "reference",
+    "source",
+    "statuses",
+]

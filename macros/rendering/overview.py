@@ -3,11 +3,18 @@ the organization chart and the home page's figures."""
 
 from __future__ import annotations
 
+from macros.kb.asof import latest_of_each
 from macros.kb.coverage import coverage_all
-from macros.kb.model import Event
+from macros.kb.model import Event, TimelineGroups
 from macros.rendering.markup import esc, tag
-from macros.rendering.orgchart import change_svg
-from macros.rendering.pages import PageRenderer, kind_label, span_html
+from macros.rendering.orgchart import change_figure
+from macros.rendering.pages import PageRenderer
+
+PLACED_HELP = (
+    "The sources give these events no date, only their order relative to another event that is itself "
+    "undated, so they cannot be placed among the dated events above. Each group is in the order its source gives."
+)
+UNDATED_HELP = "The sources give these events no date and place them relative to no other event."
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -38,15 +45,22 @@ class OverviewRenderer(PageRenderer):
                 [
                     link(u.id),
                     esc(u.kind.replace("-", " ")),
-                    ", ".join(link(p.unit) for p in u.parents),
+                    "<br>".join(
+                        link(p.unit) + self.span(p, d) for p, d in latest_of_each(kb, u.parents, lambda p: p.unit)
+                    ),
+                    self.lifecycles.fate(u.id),
                     esc(", ".join(n.name for n in u.other_names)),
                 ]
                 for u in kb.units.values()
             ]
-            return _table(["Unit", "Kind", "Part of", "Other names"], rows)
+            return _table(["Unit", "Kind", "Part of", "Lifecycle", "Other names"], rows)
         if kind == "event":
-            rows = [[self.when_short(e), link(e.id), esc(kind_label(e.kind))] for e in kb.timeline()]
-            return _table(["When", "Event", "Kind"], rows)
+
+            def table(events, ordered: bool = True) -> str:
+                rows = [[self.when_short(e), link(e.id), self.event_kind(e)] for e in events]
+                return _table(["When", "Event", "Kind"], rows)
+
+            return self.grouped_events(table, dated_heading="Dated, in time order")
         if kind == "source":
             coverage = coverage_all(kb)
             rows = [
@@ -69,7 +83,6 @@ class OverviewRenderer(PageRenderer):
         raise ValueError(f"no index for {kind}")
 
     def timeline(self) -> str:
-        groups = self.kb.timeline_groups
         dated = sum(1 for e in self.kb.events.values() if e.date)
         placed = sum(1 for e in self.kb.events.values() if not e.date and e.when and e.when.event)
         legend = (
@@ -78,38 +91,49 @@ class OverviewRenderer(PageRenderer):
             "day is not known.</p>"
         )
         # The events are searched on their own pages: the lists are left out of the index.
-        out = [legend, self.timeline_list("ol", groups.dated)]
-        if groups.around:
-            out.append('<h2 id="placed">Placed only against an undated event</h2>')
-            out.append(
-                tag(
-                    "p",
-                    "The sources give these events no date, only their order relative to another "
-                    "event that is itself undated, so they cannot be placed among the dated events "
-                    "above. Each group is in the order its source gives.",
-                    class_="kb-help",
-                )
+        return legend + self.grouped_events(
+            lambda events, ordered=True: self.timeline_list("ol" if ordered else "ul", events)
+        )
+
+    def grouped_events(
+        self, render, dated_heading: str | None = None, level: int = 2, prefix: str = "", keep=None
+    ) -> str:
+        """The events as the timeline groups them, each group under its heading, never mixed: what hangs on a
+        date (in time order), what hangs only on an undated event (around it), what hangs on nothing.
+        `render(events, ordered)` draws one group; `keep(event)`, when given, picks the events shown."""
+        groups = self.kb.timeline_groups
+        if keep is not None:
+            around = [(a, tuple(e for e in events if keep(e))) for a, events in groups.around]
+            # A group left with one event has nothing placed against it: it is simply undated.
+            alone = {kept[0].id for _, kept in around if len(kept) == 1}
+            alone |= {e.id for e in groups.undated if keep(e)}
+            groups = TimelineGroups(
+                tuple(e for e in groups.dated if keep(e)),
+                tuple((a, kept) for a, kept in around if len(kept) > 1),
+                tuple(e for e in self.kb.timeline() if e.id in alone),
             )
+        out = []
+        if dated_heading and groups.dated:
+            out.append(tag(f"h{level}", esc(dated_heading), id=f"{prefix}dated"))
+        if groups.dated or not dated_heading:
+            out.append(render(groups.dated, True))
+        if groups.around:
+            out.append(tag(f"h{level}", "Placed only against an undated event", id=f"{prefix}placed"))
+            out.append(tag("p", PLACED_HELP, class_="kb-help"))
             for anchor, events in groups.around:
                 out.append(
                     tag(
-                        "h3",
+                        f"h{level + 1}",
                         f"Around: {self.claims.record_link(anchor.id)}",
-                        id=f"around-{anchor.id}",
+                        id=f"{prefix}around-{anchor.id}",
                         data_search_exclude="true",
                     )
                 )
-                out.append(self.timeline_list("ol", events))
+                out.append(render(events, True))
         if groups.undated:
-            out.append('<h2 id="undated">Undated</h2>')
-            out.append(
-                tag(
-                    "p",
-                    "The sources give these events no date and place them relative to no other event.",
-                    class_="kb-help",
-                )
-            )
-            out.append(self.timeline_list("ul", groups.undated))
+            out.append(tag(f"h{level}", "Undated", id=f"{prefix}undated"))
+            out.append(tag("p", UNDATED_HELP, class_="kb-help"))
+            out.append(render(groups.undated, False))
         return "".join(out)
 
     def timeline_list(self, element: str, events) -> str:
@@ -123,7 +147,7 @@ class OverviewRenderer(PageRenderer):
             "li",
             f'<p class="kb-timeline-when">{self.when_short(event)}</p>'
             f'<p class="kb-timeline-title">{self.claims.record_link(event.id)} '
-            f'<span class="kb-kind">{esc(kind_label(event.kind))}</span></p>'
+            f'<span class="kb-kind">{self.event_kind(event)}</span></p>'
             f"<p>{esc(event.summary or event.title)}{self.claims.markers(claim)}</p>",
             id=event.id,
         )
@@ -136,8 +160,31 @@ class OverviewRenderer(PageRenderer):
         return tag("ul", "".join(items)) if items else "<p>None.</p>"
 
     def latest_events(self, count: int = 5) -> str:
-        # Only what hangs on a date: an event placed against an undated one has no place among them.
-        return self.event_rows(list(self.kb.timeline_groups.dated)[::-1][:count])
+        """The latest dated events, then apart, under their own heading, some of those the sources give no
+        date (an event placed against an undated one has no place among the dated)."""
+        groups = self.kb.timeline_groups
+        out = []
+        if groups.dated:
+            out.append(tag("h3", "Dated, latest first", id="latest-dated"))
+            out.append(self.event_rows(list(groups.dated)[::-1][:count]))
+        undated = [e for _, events in groups.around for e in events] + list(groups.undated)
+        if undated:
+            shown = undated[:count]
+            more = len(undated) - len(shown)
+            note = f"The sources give these events no date: they are not in time order. {len(undated)} in all"
+            out.append(tag("h3", "Undated", id="latest-undated"))
+            out.append(
+                tag(
+                    "p",
+                    esc(note)
+                    + (f", {more} more on the " if more else "; see the ")
+                    + tag("a", "timeline", href=self.link.page("timeline/"))
+                    + ".",
+                    class_="kb-help",
+                )
+            )
+            out.append(self.event_rows(shown))
+        return "".join(out) or "<p>None.</p>"
 
     def counts(self) -> str:
         kb = self.kb
@@ -157,34 +204,47 @@ class OverviewRenderer(PageRenderer):
         return tag("ul", "".join(cells), class_="kb-figures")
 
     def orgchart(self) -> str:
-        """The unit tree as nested lists (each edge cited), then each reorganization before and after."""
+        """The unit tree as nested lists (each edge cited, each unit's end or coming beginning marked), then
+        each reorganization's parent relations before and after, dated ones apart from undated ones."""
         kb = self.kb
         roots = [u for u in kb.units.values() if not u.parents]
         tree = tag("ul", "".join(self.tree_node(u.id) for u in roots), class_="kb-tree")
-        changes = []
-        for event in kb.timeline():
-            if not (event.original_units or event.resulting_units):
-                continue
-            svg = change_svg(kb, event, self.link)
-            changes.append(
-                f'<h3 id="change-{esc(event.id)}" data-search-exclude="true">'
-                f"{self.claims.record_link(event.id)}</h3>"
-                f'<p class="kb-help">{self.when_short(event)} — as reported by '
-                + ", ".join(self.claims.record_link(s) for s in dict.fromkeys(c.source for c in event.event_claim.cite))
-                + f"{self.claims.markers(event.event_claim)}</p>{svg}"
-            )
+        changes = self.grouped_events(
+            lambda events, ordered: "".join(self.change_block(e) for e in events),
+            dated_heading="Dated, in time order",
+            level=3,
+            prefix="changes-",
+            keep=lambda e: bool(e.changes),
+        )
         # The units and events are searched on their own pages: these sections are left out of the index
         # (marked on the headings: Material's search cannot skip a list that holds lists).
         return (
             '<h2 id="structure" data-search-exclude="true">Units and what they are part of</h2>'
-            '<p class="kb-help">Each line is a cited claim that a unit is part of another.</p>'
+            '<p class="kb-help">Each line is a cited claim that a unit is part of another, with its status as of '
+            "its source; a unit that a merger, a renaming or a dissolution ends (or is announced or planned "
+            "to) says so, with the event.</p>"
             + tree
             + '<h2 id="changes" data-search-exclude="true">Before and after each reorganization</h2>'
-            + "".join(changes)
+            + '<p class="kb-help">For each change, the units before and after and what they are part of. '
+            "A unit regrouped under a new parent carries on; only a merger, a renaming or a dissolution ends "
+            "the units it acts on. A list the source does not give in full says “among others”.</p>"
+            + (changes or "<p>None.</p>")
+        )
+
+    def change_block(self, event: Event) -> str:
+        sources = ", ".join(self.claims.record_link(s) for s in dict.fromkeys(c.source for c in event.event_claim.cite))
+        return (
+            f'<h4 id="change-{esc(event.id)}" data-search-exclude="true">{self.claims.record_link(event.id)}</h4>'
+            f'<p class="kb-help">{self.when_short(event)} — as reported by {sources}'
+            f"{self.claims.markers(event.event_claim)}</p>" + change_figure(self, event)
         )
 
     def tree_node(self, unit_id: str) -> str:
-        return tag("li", self.claims.record_link(unit_id) + self.subtree(unit_id))
+        return tag("li", self.claims.record_link(unit_id) + self.fate(unit_id) + self.subtree(unit_id))
+
+    def fate(self, unit_id: str) -> str:
+        fate = self.lifecycles.fate(unit_id, done_beginnings=False)  # what stands is the tree's business
+        return f" — {fate}" if fate else ""
 
     def subtree(self, unit_id: str) -> str:
         """The units part of `unit_id`, as nested lists, each under every parent it has (a unit is not
@@ -212,8 +272,8 @@ class OverviewRenderer(PageRenderer):
             if not opened[-1]:
                 out.append("<ul>")
                 opened[-1] = True
-            out.append("<li>" + self.claims.record_link(unit.id) + span_html(parent.start, parent.end, parent.status))
-            out.append(self.claims.markers(parent.claim))
+            out.append("<li>" + self.claims.record_link(unit.id) + self.span(parent))
+            out.append(self.claims.markers(parent.claim) + self.fate(unit.id))
             on_path.add(unit.id)
             stack.append((unit.id, children(unit.id)))
             opened.append(False)

@@ -8,9 +8,12 @@ no text of it goes through a template.
 
 from __future__ import annotations
 
+from macros.kb.asof import latest_of_each
 from macros.kb.model import Discrepancy, Event, KnowledgeBase, Person, Unit
 from macros.rendering.claims import ClaimRenderer
+from macros.rendering.lifecycle import CHANGE_LABELS, LifecycleRenderer, status_label
 from macros.rendering.markup import Linker, esc, md_text, script_json, tag
+from macros.rendering.statuses import LATEST_NOTE, date_html, span_html
 
 
 def kind_label(kind: str) -> str:
@@ -39,23 +42,9 @@ def _section(title: str, body: str, searched: bool = True) -> str:
     return f"\n## {title}{'' if searched else NOT_SEARCHED}\n\n{body}\n" if body else ""
 
 
-def date_html(date) -> str:
-    if date is None:
-        return ""
-    return tag("time", esc(date.human()), datetime=date.iso(), title=f"precision: {date.precision}")
-
-
-def span_html(start, end, status) -> str:
-    parts = []
-    if start:
-        parts.append(f"from {date_html(start)}")
-    if end:
-        parts.append(f"until {date_html(end)}")
-    if status == "announced":
-        parts.append("announced, not yet begun")
-    elif status == "former":
-        parts.append("former")
-    return f' <span class="kb-when">({", ".join(parts)})</span>' if parts else ""
+def dated_event_ids(kb: KnowledgeBase) -> set[str]:
+    """The events that hang on a date (dated, or placed against a dated one): listed apart from the others."""
+    return kb.derived("dated_event_ids", lambda kb: {e.id for e in kb.timeline_groups.dated})
 
 
 class PageRenderer:
@@ -63,6 +52,7 @@ class PageRenderer:
         self.kb = kb
         self.link = Linker(page_url, directory_urls)
         self.claims = ClaimRenderer(kb, self.link)
+        self.lifecycles = LifecycleRenderer(self)
 
     # -- shared sections --------------------------------------------------
 
@@ -87,8 +77,18 @@ class PageRenderer:
         return tag("ul", "".join(self.claims.foreign_item(c) for c in claims), class_="kb-claims")
 
     def events_list(self, record_id: str) -> str:
+        """The record's events: the dated (and those placed against them) in time order, then apart the
+        undated, which are in no time order."""
         events = self.kb.events_of.get(record_id, ())
-        return self.event_rows(events) if events else ""
+        if not events:
+            return ""
+        dated_ids = dated_event_ids(self.kb)
+        dated = [e for e in events if e.id in dated_ids]
+        undated = [e for e in events if e.id not in dated_ids]
+        out = self.event_rows(dated) if dated else ""
+        if undated:
+            out += tag("p", "Undated, in no time order:", class_="kb-help") + self.event_rows(undated)
+        return out
 
     def event_rows(self, events) -> str:
         rows = []
@@ -97,10 +97,18 @@ class PageRenderer:
                 tag(
                     "li",
                     f"{self.when_short(event)} {self.claims.record_link(event.id)} "
-                    f'<span class="kb-kind">{esc(kind_label(event.kind))}</span>',
+                    f'<span class="kb-kind">{self.event_kind(event)}</span>',
                 )
             )
         return tag("ul", "".join(rows), class_="kb-events")
+
+    def event_kind(self, event: Event) -> str:
+        """The event's kind, and 'announced' or 'planned' when every change it lists is."""
+        label = kind_label(event.kind)
+        statuses = {c.status for c in event.changes}
+        if len(statuses) == 1 and statuses != {"done"}:
+            label += f" ({statuses.pop()})"
+        return esc(label)
 
     def when_short(self, event: Event) -> str:
         if event.date:
@@ -175,8 +183,10 @@ class PageRenderer:
     # -- pages -----------------------------------------------------------
 
     def person(self, person: Person, jsonld: dict | None = None) -> str:
-        current = [r for r in person.roles if r.status != "former"]
-        past = [r for r in person.roles if r.status == "former"]
+        # The summary gives each role once, as its latest-dated source tells it; the Roles section, every account.
+        summary = latest_of_each(self.kb, person.roles, key=lambda r: (r.unit, r.role.casefold()))
+        current = [self.role_short(r, differ) for r, differ in summary if r.status != "former"]
+        past = [self.role_short(r, differ) for r, differ in summary if r.status == "former"]
         # Sections are rendered top to bottom so citation numbers run in page order.
         parts = [
             f"# {md_text(person.name)}\n\n",
@@ -187,8 +197,8 @@ class PageRenderer:
                         tag("span", esc(person.name) + self.claims.markers(person.name_claim), id=person.name_claim.id),
                     ),
                     ("Other names", ", ".join(esc(n.name) for n in person.other_names)),
-                    ("Roles", "<br>".join(self.role_short(r) for r in current)),
-                    ("Past roles", "<br>".join(self.role_short(r) for r in past)),
+                    ("Roles", "<br>".join(current)),
+                    ("Past roles", "<br>".join(past)),
                 ]
             ),
             "\n",
@@ -217,17 +227,26 @@ class PageRenderer:
         parts.append(_section("Mentioned in", self.mentioned_in(record.id), searched=False))
         return "".join(parts)
 
-    def role_short(self, role) -> str:
+    def span(self, item, differ: bool = False) -> str:
+        """A role's or parent relation's dates and status, as of its source."""
+        return span_html(self.kb, item.start, item.end, item.status, item.claim, LATEST_NOTE if differ else "")
+
+    def role_short(self, role, differ: bool = False) -> str:
         unit = f", {self.claims.record_link(role.unit)}" if role.unit else ""
-        return f"{esc(role.role)}{unit}{span_html(role.start, role.end, role.status)}"
+        return f"{esc(role.role)}{unit}{self.span(role, differ)}"
+
+    def role_short_in_unit(self, role, differ: bool = False) -> str:
+        return f"{esc(role.role)}{self.span(role, differ)}"
 
     def role_long(self, role) -> str:
         unit = f" — {self.claims.record_link(role.unit)}" if role.unit else ""
-        return f"<strong>{esc(role.role)}</strong>{unit}{span_html(role.start, role.end, role.status)}"
+        return f"<strong>{esc(role.role)}</strong>{unit}{self.span(role)}"
 
     def unit(self, unit: Unit, jsonld: dict | None = None) -> str:
         children = self.kb.children_of.get(unit.id, ())
         people = self.kb.roles_in_unit.get(unit.id, ())
+        parents = latest_of_each(self.kb, unit.parents, key=lambda p: p.unit)
+        person_of = {id(r): p for p, r in people}
         parts = [
             f"# {md_text(unit.name)}\n\n",
             _dl(
@@ -235,19 +254,24 @@ class PageRenderer:
                     ("Name", tag("span", esc(unit.name) + self.claims.markers(unit.name_claim), id=unit.name_claim.id)),
                     ("Other names", ", ".join(esc(n.name) for n in unit.other_names)),
                     ("Kind", esc(unit.kind.replace("-", " "))),
+                    ("Lifecycle", self.lifecycles.fate(unit.id)),
+                    ("Part of", "<br>".join(self.claims.record_link(p.unit) + self.span(p, d) for p, d in parents)),
+                    ("Parts", ", ".join(self.claims.record_link(u.id) for u, _ in children)),
                     (
-                        "Part of",
+                        "People",
                         "<br>".join(
-                            self.claims.record_link(p.unit) + span_html(p.start, p.end, p.status) for p in unit.parents
+                            f"{self.claims.record_link(person_of[id(r)].id)}: {self.role_short_in_unit(r, d)}"
+                            for r, d in latest_of_each(
+                                self.kb, [r for _, r in people], key=lambda r: (person_of[id(r)].id, r.role.casefold())
+                            )
                         ),
                     ),
-                    ("Parts", ", ".join(self.claims.record_link(u.id) for u, _ in children)),
-                    ("People", "<br>".join(f"{self.claims.record_link(p.id)}: {esc(r.role)}" for p, r in people)),
                 ]
             ),
             "\n",
         ]
         parts.append(_section("Names", self.names(unit)))
+        parts.append(_section("Lifecycle", self.lifecycles.lifecycle(unit.id), searched=False))
         if unit.parents:
             parts.append(
                 _section(
@@ -257,7 +281,7 @@ class PageRenderer:
                         "".join(
                             self.claims.item(
                                 p.claim,
-                                body=f"Part of {self.claims.record_link(p.unit)}{span_html(p.start, p.end, p.status)}",
+                                body=f"Part of {self.claims.record_link(p.unit)}{self.span(p)}",
                             )
                             for p in unit.parents
                         ),
@@ -289,17 +313,13 @@ class PageRenderer:
         return "".join(parts)
 
     def event(self, event: Event, jsonld: dict | None = None) -> str:
-        def unit_list(ids):
-            return ", ".join(self.claims.record_link(i) for i in ids)
-
         parts = [
             f"# {md_text(event.title)}\n\n",
             _dl(
                 [
-                    ("Kind", esc(kind_label(event.kind))),
+                    ("Kind", self.event_kind(event)),
                     ("When", self.when_short(event)),
-                    ("Before", unit_list(event.original_units)),
-                    ("After", unit_list(event.resulting_units)),
+                    ("Changes", ", ".join(dict.fromkeys(self.change_short(c) for c in event.changes))),
                     ("People", ", ".join(self.claims.record_link(i) for i in event.people)),
                 ]
             ),
@@ -313,10 +333,16 @@ class PageRenderer:
                     tag("ul", self.claims.item(event.when.claim, body=self.when_long(event.when)), class_="kb-claims"),
                 )
             )
+        if event.changes:
+            parts.append(_section("Changes", self.lifecycles.changes_list(event)))
         parts.append(self.common_sections(event))
         parts.append(_section("What links here", self.links_here(event.id), searched=False))
         parts.append(self.jsonld(event.id, jsonld))
         return "".join(parts)
+
+    def change_short(self, change) -> str:
+        status = status_label(change)
+        return esc(CHANGE_LABELS[change.change].lower() + (f" ({status})" if status else ""))
 
     def when_long(self, when) -> str:
         text = []
