@@ -524,9 +524,8 @@ class Generator:
                                 "unit": old["id"],
                                 "end": _iso(year, month),
                                 "status": "former",
-                                "cite": self.cite(
-                                    self.other_source(source), line, f"the {name} was part of the {old['name']}"
-                                ),
+                                # The quote holds the date it supports.
+                                "cite": self.cite(self.other_source(source), line, line.rstrip(".")),
                             }
                         )
                 record["parents"] = parents
@@ -629,7 +628,7 @@ class Generator:
                 year, month, _ = self.date(2020, 2026)
                 sentence = f"{name} was appointed {where} in {_date_words(year, month, None)}."
                 role["start"] = _iso(year, month)
-                quote, name_quote = f"{name} was appointed {where}", f"{name} was appointed"
+                quote, name_quote = sentence, f"{name} was appointed"  # the quote holds the date it supports
             elif form == 1:
                 year, month, day = self.date(2020, 2026)
                 sentence = f"{name} became {where} on {_date_words(year, month, day)}."
@@ -648,7 +647,7 @@ class Generator:
             year, month, _ = self.date(2026, 2027)
             sentence = f"{name} will take over as {where} in {_date_words(year, month, None)}."
             role["start"] = _iso(year, month)
-            quote, name_quote = f"{name} will take over as {where}", f"{name} will take over"
+            quote, name_quote = sentence, f"{name} will take over"
         role["status"] = status
         role["cite"] = self.cite(source, sentence, quote)
         role["_name"] = (source, sentence, name_quote)
@@ -690,25 +689,23 @@ class Generator:
                 after = [u for u in rng.sample(units, k=min(len(units), rng.choice((1, 1, 2)))) if u not in before]
                 after = after or [u for u in units if u not in before][:1]
                 olds = " and the ".join(u["name"] for u in before)
-                news = " and the ".join(u["name"] for u in after)
-                action = f"{company} merged the {olds} into the {news}"
-                title = f"{company} merges the {olds} into the {news}"
-                record.update(original_units=[u["id"] for u in before], resulting_units=[u["id"] for u in after])
+                result = after[0]  # a merger has one result
+                action = f"{company} merged the {olds} into the {result['name']}"
+                title = f"{company} merges the {olds} into the {result['name']}"
+                change = {"change": "merger", "units": [u["id"] for u in before], "into": result["id"]}
             elif kind == "formation":
                 unit = rng.choice(units)
                 action = f"{company} formed the {unit['name']} to coordinate work on {topic}"
                 title = f"{company} forms the {unit['name']}"
-                record["resulting_units"] = [unit["id"]]
+                change = {"change": "formation", "units": [unit["id"]]}
             elif kind == "appointment":
                 unit = rng.choice(units)
                 action = f"{company} named {people[0]['name']} to lead the {unit['name']}"
                 title = f"{people[0]['name']} named to lead the {unit['name']}"
-                record["resulting_units"] = [unit["id"]]
             elif kind == "departure":
                 unit = rng.choice(units)
                 action = f"{people[0]['name']} left the {unit['name']} after {rng.randint(2, 15)} years"
                 title = f"{people[0]['name']} leaves the {unit['name']}"
-                record["original_units"] = [unit["id"]]
             elif kind == "hire":
                 action = (
                     f"{company} hired {people[0]['name']}, a former researcher at {rng.choice(EXTERNAL)}, "
@@ -719,10 +716,12 @@ class Generator:
                 unit = rng.choice(units)
                 action = f"{company} told staff that the {unit['name']} would expand its work on {topic}"
                 title = f"{company} announces an expansion of the {unit['name']}"
-                record["resulting_units"] = [unit["id"]]
             sentence = (
                 lead + action[0].lower() + action[1:] if lead and not action[0].isupper() else lead + action
             ) + "."
+            if kind in ("reorganization", "formation"):
+                # Only events that restructure units list changes; the sentence reports them as done.
+                record["changes"] = [{**change, "status": "done", "cite": self.cite(source, sentence, action)}]
             record = {
                 "id": self.new_id(slug(title, 10)),
                 "title": title,
