@@ -40,7 +40,7 @@ from macros.exports.files import (
 from macros.exports.jsonld import JSONLD_PATH
 from macros.kb.dates import PartialDate
 from macros.kb.kinds import FOLDERS
-from macros.kb.model import Citation, Claim, Event, KnowledgeBase, Parent, Person, Role, Source, Unit, When
+from macros.kb.model import Change, Citation, Claim, Event, KnowledgeBase, Parent, Person, Role, Source, Unit, When
 from macros.kb.prose import claim_text
 from macros.kb.quotes import normalize, quote_anchor
 from macros.kb.validate import validate
@@ -155,8 +155,17 @@ def tiny_kb(dated: bool = True) -> KnowledgeBase:
             "data/events/merge.yml",
             summary="Alpha Lab and Beta Lab merged into Gamma & Co.\x0b",
             when=merge_when,
-            original_units=("alpha", "beta"),
-            resulting_units=("gamma",),
+            changes=(
+                Change(
+                    "merger",
+                    ("alpha", "beta"),
+                    "gamma",
+                    None,
+                    True,
+                    "done",
+                    _claim("merge", "change-merger", "change", "merged</b> into Gamma & Co"),
+                ),
+            ),
             people=("carol",),
         ),
         "announce": Event(
@@ -242,7 +251,7 @@ def test_schema_is_served_verbatim(files):
 def test_dump_validates_against_its_schema(files, dump):
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in _schema_validator(files).iter_errors(dump)]
     assert errors == []
-    assert dump["format_version"] == "1.1"
+    assert dump["format_version"] == "2.0"
 
 
 def test_dump_holds_every_record_claim_and_citation(kb, dump):
@@ -276,7 +285,13 @@ def test_dump_keeps_meaning(dump):
     assert scientist["claim"]["citations"][0]["quote"].startswith("Eddie Wu, who will also assume")
     foundry = next(e for e in dump["events"] if e["id"] == "token-foundry-division-announced")
     assert foundry["when"]["date"] == {"value": "2026-06-08", "precision": "day"}
-    assert foundry["original_units"] == ["tongyi-large-model-division", "future-life-lab"]
+    merger = next(c for c in foundry["changes"] if c["change"] == "merger")
+    assert merger["units"] == merger["ends"] == ["tongyi-large-model-division", "future-life-lab"]
+    assert (merger["into"], merger["makes"], merger["status"]) == (
+        "token-foundry-division",
+        ["token-foundry-division"],
+        "announced",
+    )
     source = next(s for s in dump["sources"] if s["id"] == "alibaba-token-foundry-division")
     assert (source["publisher"], source["author"], source["original_url"], source["published"]) == (None,) * 4
     assert source["title_is_editorial"] is True
@@ -373,11 +388,13 @@ PREFIXES = (
 
 
 def _units_of(graph, event_title: str, relation: str) -> set[str]:
+    """The units the changes of the event so titled make or end (the ChangeEvents that are its sub-events)."""
     rows = graph.query(
         PREFIXES
         + f"""
         SELECT ?name WHERE {{
-            ?event a org:ChangeEvent ; schema:name ?title ; org:{relation} ?unit .
+            ?event a schema:Event ; schema:name ?title ; schema:subEvent ?change .
+            ?change a org:ChangeEvent ; org:{relation} ?unit .
             ?unit a schema:Organization ; schema:name ?name .
             FILTER (?title = ?wanted)
         }}""",
@@ -400,8 +417,10 @@ def test_sparql_finds_what_each_reorganization_merged_and_made(kb, graph):
     assert _units_of(graph, foundry, "resultingOrganization") == {"Token Foundry Division"}
     assert _units_of(graph, foundry, "originalOrganization") == {"Tongyi Large Model Division", "Future Life Lab"}
     hub = kb.events["token-hub-business-group-launched"]
-    assert _units_of(graph, hub.title, "resultingOrganization") == {kb.units[u].name for u in hub.resulting_units}
-    assert _units_of(graph, hub.title, "originalOrganization") == {kb.units[u].name for u in hub.original_units}
+    made = {kb.units[u].name for c in hub.changes for u in c.makes}
+    assert _units_of(graph, hub.title, "resultingOrganization") == made
+    # The teams the launch regroups carry on: none is an original organization of a change that ends it.
+    assert _units_of(graph, hub.title, "originalOrganization") == set()
 
 
 def test_sparql_finds_eddie_wus_roles_with_their_evidence(kb, graph):
@@ -562,7 +581,12 @@ def test_popolo_keeps_meaning_and_provenance(kb, files):
     data = json.loads(files[POPOLO_PATH])
     assert [p["id"] for p in data["persons"]] == list(kb.people)
     assert [o["id"] for o in data["organizations"]] == list(kb.units)
-    assert [e["id"] for e in data["events"]] == list(kb.events)
+    # Each event, then each change it makes to units as an event of its own, part of it (parent_id).
+    assert [e["id"] for e in data["events"] if "parent_id" not in e] == list(kb.events)
+    parts = [e for e in data["events"] if "parent_id" in e]
+    assert [(e["parent_id"], e["id"]) for e in parts] == [
+        (event.id, f"{event.id}/{c.claim.id}") for event in kb.events.values() for c in event.changes
+    ]
     organizations = {o["id"]: o for o in data["organizations"]}
     assert organizations["token-foundry-division"]["parent_id"] == "alibaba-group"
     wu = {(m["role"], m["organization_id"]) for m in data["memberships"] if m.get("person_id") == "eddie-wu"}

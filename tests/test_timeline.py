@@ -92,8 +92,22 @@ def test_the_page_shows_the_groups_under_their_own_headings():
     assert "2 dated, 3 placed by the relation the source states, 3 undated" in html
 
 
-def test_latest_events_are_only_those_that_hang_on_a_date():
+def test_latest_events_are_only_those_that_hang_on_a_date_and_the_undated_are_apart():
     kb = KnowledgeBase({}, {}, {}, EVENTS, {})
     html = OverviewRenderer(kb, "").latest_events(5)
-    assert "events/merger/" in html and "events/founding/" in html
-    assert "events/departures/" not in html and "events/launch/" not in html
+    dated, undated = html.split('<h3 id="latest-undated">', 1)
+    assert dated.startswith('<h3 id="latest-dated">')
+    assert "events/merger/" in dated and "events/founding/" in dated
+    assert "events/departures/" not in dated and "events/launch/" not in dated
+    assert "not in time order" in undated and "events/departures/" in undated and "events/launch/" in undated
+
+
+def test_the_events_index_shows_the_groups_under_their_own_headings():
+    kb = KnowledgeBase({}, {}, {}, EVENTS, {})
+    html = OverviewRenderer(kb, "events/").index("event")
+    dated, rest = html.split('<h2 id="placed">', 1)
+    assert dated.startswith('<h2 id="dated">')
+    assert re.findall(r'<td><a href="([a-z]+)/">', dated) == ["founding", "memo", "merger"]
+    placed, undated = rest.split('<h2 id="undated">', 1)
+    assert re.findall(r'<td><a href="([a-z]+)/">', placed) == ["departures", "launch", "aftermath"]
+    assert re.findall(r'<td><a href="([a-z]+)/">', undated) == ["hire", "lonely"]
