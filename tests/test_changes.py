@@ -197,7 +197,10 @@ def test_a_merger_ends_its_units_in_every_view(kb, rendered, graph):
         assert (change, rdflib.RDF.type, URIRef(ORG + "ChangeEvent")) in graph
         assert (change, URIRef(ORG + "resultingOrganization"), URIRef(f"{BASE}units/perception-division/")) in graph
         assert (unit, URIRef(ORG + "changedBy"), change) in graph
-    assert "Vision Lab</a> and <a href=\"../sensor-team/\">Sensor Team</a> merged into it" in rendered["unit-perception-division.md"]
+    assert (
+        'Vision Lab</a> and <a href="../sensor-team/">Sensor Team</a> merged into it'
+        in rendered["unit-perception-division.md"]
+    )
     popolo = json.loads(exports(kb)["popolo.json"])
     organizations = {o["id"]: o for o in popolo["organizations"]}
     assert organizations["vision-lab"]["dissolution_date"] == "2025-03-03"
@@ -344,6 +347,9 @@ def test_the_dump_carries_the_changes_and_validates(kb):
     ]
     assert kinds["regrouping"]["ends"] == [] and kinds["regrouping"]["complete"] is False
     assert kinds["regrouping"]["from"] == "research-group"
+    groups = dump["timeline_groups"]
+    assert groups["dated"] == [e.id for e in kb.timeline_groups.dated]
+    assert set(groups["undated"]) == set(kb.events) - set(groups["dated"])  # nothing placed against undated ones
     assert {s["id"]: s["as_of"]["basis"] for s in dump["sources"]} == {
         "harbor-overhaul-report": "published",
         "harbor-press-release-2023": "published",

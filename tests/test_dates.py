@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from macros.kb.checks.dates import date_pattern
 from macros.kb.dates import PartialDate, ends_before_start, parse_date
 
 
@@ -111,3 +112,32 @@ def test_sort_key_puts_less_precise_dates_first_within_their_period():
 )
 def test_ends_before_start_with_mixed_precision(start, end, before):
     assert ends_before_start(parse_date(start), parse_date(end)) is before
+
+
+# -- a date in the words of its citation (the date-not-in-quote rule) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "words", "found"),
+    [
+        ("2026-06-08", "This strategic shift, announced on June 8, 2026", True),
+        ("2026-06-08", "on 8 June 2026", True),
+        ("2026-06-08", "June 8th, 2026", True),
+        ("2026-06-08", "Jun. 8, 2026", True),
+        ("2026-06-08", "filed 2026-06-08", True),
+        ("2026-06-08", "in June 2026", False),  # less precise than the date: the day is not given
+        ("2026-06-08", "June 18, 2026", False),
+        ("2026-06-08", "June 8, 2025", False),
+        ("2026-06", "in June 2026", True),
+        ("2026-06", "June, 2026", True),
+        ("2026-06", "on June 8, 2026", True),  # a day of the month gives the month
+        ("2026-06", "in July 2026", False),
+        ("2026-06", "in 2026", False),
+        ("2025-09", "Sept. 2025", True),
+        ("2026", "in 2026", True),
+        ("2026", "on June 8, 2026", True),
+        ("2026", "20261 units", False),
+    ],
+)
+def test_the_words_that_give_a_date(date, words, found):
+    assert bool(date_pattern(parse_date(date)).search(words)) is found

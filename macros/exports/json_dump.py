@@ -3,8 +3,10 @@
 Shape (the JSON Schema data/schemas/export/knowledge-base.schema.json is the
 reference, and is served beside the dump as knowledge-base.schema.json):
 
-- `format_version`, `base_url`, `counts`, and `timeline` (event ids in the
-  site's timeline order);
+- `format_version`, `base_url`, `counts`, `timeline` (event ids in the
+  site's timeline order) and `timeline_groups` (the same, with what hangs on
+  a date apart from what hangs only on an undated event and from what hangs
+  on nothing: undated events are in no time order);
 - `sources`, `people`, `units`, `events`, `discrepancies`: lists sorted by id,
   each record with every field of its YAML and `url`, its page on the site;
   each source with `as_of`, the date its statuses hold as of (its publication
@@ -205,6 +207,13 @@ def knowledge_base_json(kb: KnowledgeBase, urls: Urls) -> dict:
             "citations": kb.citation_count,
         },
         "timeline": [e.id for e in kb.timeline()],
+        "timeline_groups": {
+            "dated": [e.id for e in kb.timeline_groups.dated],
+            "around": [
+                {"anchor": anchor.id, "events": [e.id for e in events]} for anchor, events in kb.timeline_groups.around
+            ],
+            "undated": [e.id for e in kb.timeline_groups.undated],
+        },
         "sources": sources,
         "people": people,
         "units": units,
