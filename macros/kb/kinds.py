@@ -31,3 +31,8 @@ def _enum(schema_file: str, *path: str) -> tuple[str, ...]:
 def claim_kinds() -> tuple[str, ...]:
     """reported, attributed, analysis: as the schemas allow them, in their order."""
     return _enum("defs.schema.json", "$defs", "claim_kind")
+
+
+def event_kinds() -> tuple[str, ...]:
+    """reorganization, formation, appointment...: as the event schema allows them (`kb new event --kind`)."""
+    return _enum("event.schema.json", "properties", "kind")

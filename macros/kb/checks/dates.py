@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from functools import cache
 
-from macros.kb.dates import PartialDate, ends_before_start, parse_date
+from macros.kb.dates import MONTHS, PartialDate, ends_before_start, parse_date
 from macros.kb.load import Loaded
 from macros.kb.model import KnowledgeBase
 from macros.kb.problems import Problem
@@ -80,7 +79,8 @@ def _parsed(text) -> PartialDate | None:
 
 
 def _month_names(month: int) -> str:
-    full, short = calendar.month_name[month], calendar.month_abbr[month]
+    full = MONTHS[month]
+    short = full[:3]
     names = [full, short + r"\.?"] + ([r"Sept\.?"] if month == 9 else [])
     return "(?:" + "|".join(names) + ")"
 
@@ -110,5 +110,5 @@ def date_pattern(date: PartialDate) -> re.Pattern:
 
 def _example(date: PartialDate) -> str:
     if date.precision == "day":
-        return f"'{calendar.month_name[date.month]} {date.day}, {date.year}' or '{date.human()}'"
+        return f"'{MONTHS[date.month]} {date.day}, {date.year}' or '{date.human()}'"
     return f"'{date.human()}'"
