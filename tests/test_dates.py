@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from macros.kb.checks.dates import date_pattern
+from macros.kb.checks.dates import in_words
 from macros.kb.dates import PartialDate, ends_before_start, parse_date
 
 
@@ -137,7 +137,9 @@ def test_ends_before_start_with_mixed_precision(start, end, before):
         ("2026", "in 2026", True),
         ("2026", "on June 8, 2026", True),
         ("2026", "20261 units", False),
+        ("2026-06-08", "on June 8, 2026, typed with a typographic apostrophe’s neighbour", True),
+        ("2026-06-08", "June\u00a08,\u00a02026", True),  # no-break spaces: normalized first
     ],
 )
 def test_the_words_that_give_a_date(date, words, found):
-    assert bool(date_pattern(parse_date(date)).search(words)) is found
+    assert in_words(parse_date(date), words) is found

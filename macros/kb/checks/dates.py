@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 
 from macros.kb.dates import MONTHS, PartialDate, ends_before_start, parse_date
 from macros.kb.load import Loaded
@@ -48,11 +48,13 @@ def check_dates_quoted(loaded: Loaded) -> list[Problem]:
             if isinstance(value, list):
                 items = [((key, i), item) for i, item in enumerate(value) if isinstance(item, dict)]
             for path, item in items:
-                quotes = [normalize(c.get("quote", "")) for c in item.get("cite", []) if isinstance(c, dict)]
                 for name in fields:
                     text = item.get(name)
+                    if text is None:
+                        continue  # most claims carry no date: nothing to look for
                     date = _parsed(text)
-                    if date is None or any(date_pattern(date).search(q) for q in quotes):
+                    quotes = [c.get("quote") for c in item.get("cite", []) if isinstance(c, dict)]
+                    if date is None or any(in_words(date, q) for q in quotes if isinstance(q, str)):
                         continue
                     line, col = doc.where(path + (name,))
                     problems.append(
@@ -78,34 +80,51 @@ def _parsed(text) -> PartialDate | None:
         return None  # reported as bad-date where the record is built
 
 
-def _month_names(month: int) -> str:
-    full = MONTHS[month]
-    short = full[:3]
-    names = [full, short + r"\.?"] + ([r"Sept\.?"] if month == 9 else [])
-    return "(?:" + "|".join(names) + ")"
+_MONTH_NUMBER = {name.lower(): number for number, name in enumerate(MONTHS) if name}
+_MONTH_NUMBER.update({name[:3]: number for name, number in list(_MONTH_NUMBER.items())})
+_MONTH_NUMBER["sept"] = 9
+_MONTH = r"(" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\.?"
+_DAY = r"([0-3]?[0-9])(?:st|nd|rd|th)?"
+_YEAR = r"([0-9]{4})"
+# One pattern for every way an English text writes a date (compiled once, whatever the dates): June 8, 2026;
+# 8 June 2026; 8th of June, 2026; Jun. 8 2026; 2026-06-08; June 2026; June, 2026; 2026-06; 2026.
+_MENTION = re.compile(
+    rf"\b{_MONTH} {_DAY}\b,? {_YEAR}\b"
+    rf"|\b{_DAY}(?: of)? {_MONTH},? {_YEAR}\b"
+    rf"|\b{_MONTH},? (?:of )?{_YEAR}\b"
+    rf"|\b{_YEAR}-([0-9]{{2}})(?:-([0-9]{{2}}))?\b"
+    rf"|\b{_YEAR}\b",
+    re.IGNORECASE,
+)
 
 
-@cache
-def date_pattern(date: PartialDate) -> re.Pattern:
-    """The ways an English text writes the date, at its precision: 2026; June 2026, Jun. 2026, 2026-06;
-    June 8, 2026, 8 June 2026, June 8th 2026, 2026-06-08."""
-    year = rf"\b{date.year:04d}\b"
-    if date.precision == "year":
-        return re.compile(year)
-    month = _month_names(date.month)
-    # A month is also given by any of its days (a less precise date than the words is no overclaim).
-    day = rf"0?{date.day}" if date.day else r"[0-3]?[0-9]"
-    day += r"(?:st|nd|rd|th)?"
-    forms = [
-        rf"\b{month} {day}\b,? {year}",
-        rf"\b{day}(?: of)? {month},? {year}",
-        rf"\b{date.year:04d}-{date.month:02d}-{date.day:02d}\b"
-        if date.day
-        else rf"\b{date.year:04d}-{date.month:02d}(?:-[0-3][0-9])?\b",
-    ]
-    if date.precision == "month":
-        forms.append(rf"\b{month},? (?:of )?{year}")
-    return re.compile("|".join(forms), re.IGNORECASE)
+@lru_cache(maxsize=1 << 14)
+def date_mentions(text: str) -> frozenset[tuple[int, int | None, int | None]]:
+    """The dates `text` writes, as (year, month or None, day or None)."""
+    found = set()
+    for m in _MENTION.finditer(normalize(text)):
+        g = m.groups()
+        if g[0]:  # month day, year
+            found.add((int(g[2]), _MONTH_NUMBER[g[0].lower()], int(g[1])))
+        elif g[3]:  # day month year
+            found.add((int(g[5]), _MONTH_NUMBER[g[4].lower()], int(g[3])))
+        elif g[6]:  # month year
+            found.add((int(g[7]), _MONTH_NUMBER[g[6].lower()], None))
+        elif g[8]:  # ISO
+            found.add((int(g[8]), int(g[9]), int(g[10]) if g[10] else None))
+        else:  # a year alone
+            found.add((int(g[11]), None, None))
+    return frozenset(found)
+
+
+def in_words(date: PartialDate, text: str) -> bool:
+    """Whether `text` gives `date` at its precision (a day of the month gives its month; any date, its year)."""
+    for year, month, day in date_mentions(text):
+        if year != date.year:
+            continue
+        if date.precision == "year" or (month == date.month and (date.precision == "month" or day == date.day)):
+            return True
+    return False
 
 
 def _example(date: PartialDate) -> str:
