@@ -12,7 +12,7 @@ from macros.kb.lifecycle import FORMER_PARENT, PARENT, RESULT, SUBJECT, Step, be
 from macros.kb.model import Change
 from macros.kb.prose import Ref, change_words, unit_list
 from macros.rendering.markup import esc, tag
-from macros.rendering.statuses import LATEST_NOTE, as_of_html
+from macros.rendering.statuses import LATEST_NOTE, as_of_html, dated_event_ids
 
 CHANGE_LABELS = {
     "merger": "Merger",
@@ -124,7 +124,7 @@ class LifecycleRenderer:
         if not steps:
             return ""
         # As every list of events: the steps of dated events in time order, the undated apart.
-        dated_ids = self.kb.derived("dated_event_ids", lambda kb: {e.id for e in kb.timeline_groups.dated})
+        dated_ids = dated_event_ids(self.kb)
         dated = [s for s in steps if s.event.id in dated_ids]
         undated = [s for s in steps if s.event.id not in dated_ids]
 

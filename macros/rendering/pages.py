@@ -13,7 +13,7 @@ from macros.kb.model import Discrepancy, Event, KnowledgeBase, Person, Unit
 from macros.rendering.claims import ClaimRenderer
 from macros.rendering.lifecycle import CHANGE_LABELS, LifecycleRenderer, status_label
 from macros.rendering.markup import Linker, esc, md_text, script_json, tag
-from macros.rendering.statuses import LATEST_NOTE, date_html, span_html
+from macros.rendering.statuses import LATEST_NOTE, date_html, dated_event_ids, span_html
 
 
 def kind_label(kind: str) -> str:
@@ -40,11 +40,6 @@ def _dl(rows: list[tuple[str, str]]) -> str:
 
 def _section(title: str, body: str, searched: bool = True) -> str:
     return f"\n## {title}{'' if searched else NOT_SEARCHED}\n\n{body}\n" if body else ""
-
-
-def dated_event_ids(kb: KnowledgeBase) -> set[str]:
-    """The events that hang on a date (dated, or placed against a dated one): listed apart from the others."""
-    return kb.derived("dated_event_ids", lambda kb: {e.id for e in kb.timeline_groups.dated})
 
 
 class PageRenderer:

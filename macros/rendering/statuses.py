@@ -46,3 +46,9 @@ def span_html(kb: KnowledgeBase, start, end, status: str | None, claim: Claim, n
     if note:
         text += ("; " if text else "") + note
     return f' <span class="kb-when">({text})</span>' if text else ""
+
+
+def dated_event_ids(kb: KnowledgeBase) -> set[str]:
+    """The events that hang on a date (dated, or placed against a dated one): every list shows them apart
+    from the others, which are in no time order."""
+    return kb.derived("dated_event_ids", lambda kb: {e.id for e in kb.timeline_groups.dated})
