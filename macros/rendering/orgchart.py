@@ -4,7 +4,8 @@ loaded from a CDN at view time), each followed by the cited list of what it draw
 One diagram per change of an event: the units before (with the parent they were part of, as a unit's own
 cited parent relation or the change's `from` says, or "not stated") and after (with the parent the change
 puts them under). Each box is tagged: "ends" only for the units a merger, a renaming or a dissolution acts
-on; "carries on" for a regrouped unit, which is drawn on both sides; "new" for a formed unit. A list its
+on; "carries on" for a regrouped unit, which is drawn on both sides; "new" for a formed unit; and for a
+change only announced or planned, what it is to do ("to end", "to be formed", ...). A list its
 source does not give in full ends with a dashed "among others" box.
 """
 
@@ -51,8 +52,22 @@ def _after_parent(page, unit_id: str) -> str:
     return "part of: not stated"
 
 
+# A change only announced or planned is drawn as what it is to do: never as done.
+_NOT_YET = {"ends": "to end", "result": "to result", "new": "to be formed", "carries on": "to carry on"}
+
+
 def boxes(page, change: Change) -> tuple[list[_Box], list[_Box]]:
-    """The boxes before and after one change."""
+    """The boxes before and after one change; the tags of a change not done say what it is to do."""
+    before, after = _boxes(page, change)
+    if change.status != "done":
+        for box in before + after:
+            if box.tag in _NOT_YET:
+                box.tag = _NOT_YET[box.tag]
+                box.css += " kb-not-yet"
+    return before, after
+
+
+def _boxes(page, change: Change) -> tuple[list[_Box], list[_Box]]:
     kind, into, units = change.change, change.into, change.units
     others = [_Box(OTHERS, "not named by the source", "", "kb-others")] if not change.complete else []
     before = [_Box(u, _before_parent(page, u, change), "", "kb-before") for u in units]
