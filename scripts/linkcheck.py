@@ -18,12 +18,15 @@ How it works, and why:
   ``scripts/linkcheckerrc``) checks it over HTTP, because over ``file://`` it
   does not check an anchor on a directory URL (its issue #678: it warns
   ``file-anchorcheck-directory`` instead), and every page of this site has a
-  directory URL. Its ``[AnchorCheck]`` plugin looks each ``#fragment`` up
-  among the ``id=`` and ``<a name=>`` of the page it points to. It is run
-  through ``scripts/linkcheck_run.py``, which collects a page's anchors once
-  per page instead of once per anchored link into it (LinkChecker caches URLs
-  with their fragment, so it re-parsed a source page for each of its hundreds
-  of quote anchors); each anchor is still checked by LinkChecker's own code.
+  directory URL. An ``[AnchorCheck]`` plugin looks each ``#fragment`` up
+  among the ``id=`` and ``<a name=>`` of the page it points to: the one in
+  ``scripts/linkcheck_home/linkchecker/plugins/``, which collects a page's
+  anchors once per page instead of once per anchored link into it
+  (LinkChecker caches URLs with their fragment, so its own AnchorCheck
+  re-parsed a source page for each of its hundreds of quote anchors); each
+  anchor is still checked by LinkChecker's own code. LinkChecker has no
+  setting for its plugin folders: it is given ``scripts/linkcheck_home/`` as
+  its ``HOME`` and ``XDG_DATA_HOME``.
 * Over HTTP LinkChecker throttles itself per host, to 0.1 to 0.6 s between
   two requests at the least, unless a response carries a ``LinkChecker``
   header: then only the ``maxrequestspersecond`` of the config limits it.
@@ -76,6 +79,8 @@ from importlib import metadata
 from pathlib import Path
 
 CONFIG = Path(__file__).with_name("linkcheckerrc")
+# LinkChecker's HOME and XDG_DATA_HOME: it loads plugins from linkchecker/plugins/ in there.
+LINKCHECK_HOME = Path(__file__).with_name("linkcheck_home")
 BASE_PATH = "/kb/"
 # The start pages that the server makes up (not files of the site).
 START_DIR = "__linkcheck__"
@@ -258,7 +263,7 @@ class Result:
 
 
 def linkchecker_command(start_url: str, *, external: bool, threads: int | None) -> list[str]:
-    cmd = [sys.executable, "-m", "scripts.linkcheck_run", "--config", str(CONFIG)]
+    cmd = [sys.executable, "-m", "linkcheck", "--config", str(CONFIG)]
     cmd += ["--no-status", "--output", "csv/utf_8", "--verbose"]
     if threads is not None:
         cmd += ["--threads", str(threads)]
@@ -268,8 +273,16 @@ def linkchecker_command(start_url: str, *, external: bool, threads: int | None) 
     return cmd
 
 
+def linkchecker_env(home: Path) -> dict[str, str]:
+    # LinkChecker takes its plugins from ~/.linkchecker/plugins/ if that folder exists, else from
+    # $XDG_DATA_HOME/linkchecker/plugins/; it has no setting for them. (So it reads no other file
+    # of the caller's home either, such as a ~/.netrc.)
+    home_dir = str(home.resolve())
+    return {**os.environ, "PYTHONIOENCODING": "utf-8", "HOME": home_dir, "XDG_DATA_HOME": home_dir}
+
+
 def run_linkchecker(start_url: str, *, external: bool, threads: int | None) -> tuple[int, str, str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env = linkchecker_env(LINKCHECK_HOME)
     proc = subprocess.run(
         linkchecker_command(start_url, external=external, threads=threads),
         capture_output=True,
