@@ -18,7 +18,9 @@ name, and caches URLs with their fragment only while a plugin named AnchorCheck 
 be given the cached result of the first. So LinkChecker enables both, this one first (it loads the
 plugin folders before its own plugins). Having checked an anchor, this one clears ``url_data.anchor``:
 LinkChecker's own AnchorCheck applies only to a URL with an anchor, so it does not parse the page
-again. Should that ever stop working, anchors are still checked (twice, and slowly).
+again. Should that ever stop working, anchors are still checked (twice, and slowly), but the
+informational note this plugin adds to each missing anchor is gone, and ``scripts/linkcheck.py``
+says so (it seeds a missing anchor in every run).
 
 The anchors are collected by LinkChecker's own ``LinkFinder`` with its ``linkparse.AnchorTags``, as
 its AnchorCheck does, but without what ``find_links`` also computes for each element: the element's
@@ -34,6 +36,9 @@ import urllib.parse
 from linkcheck.htmlutil import linkparse
 from linkcheck.plugins import _ContentPlugin
 from linkcheck.plugins.anchorcheck import UrlAnchorCheck
+
+# Added to the info of a URL whose anchor this plugin found missing; scripts/linkcheck.py looks for it.
+CHECKED_HERE = "Anchor checked by the anchors_per_page plugin (anchors collected once per page)."
 
 
 def anchors_of(soup) -> list[tuple]:
@@ -80,6 +85,9 @@ class AnchorCheck(_ContentPlugin):
     def _check_anchor(url_data, anchors: list[tuple]) -> None:
         checker = UrlAnchorCheck()
         checker.anchors = anchors
+        warnings = len(url_data.warnings)
         checker.check_anchor(url_data)
+        if len(url_data.warnings) > warnings:
+            url_data.add_info(CHECKED_HERE)
         # Checked: LinkChecker's own AnchorCheck, which runs next, is to leave it (see above).
         url_data.anchor = ""
