@@ -26,7 +26,9 @@ How it works, and why:
   re-parsed a source page for each of its hundreds of quote anchors); each
   anchor is still checked by LinkChecker's own code. LinkChecker has no
   setting for its plugin folders: it is given ``scripts/linkcheck_home/`` as
-  its ``HOME`` and ``XDG_DATA_HOME``.
+  its ``HOME`` and ``XDG_DATA_HOME``. It is run through
+  ``scripts/linkcheck_run.py``, which keeps it loading that code when started
+  as root (see below).
 * Over HTTP LinkChecker throttles itself per host, to 0.1 to 0.6 s between
   two requests at the least, unless a response carries a ``LinkChecker``
   header: then only the ``maxrequestspersecond`` of the config limits it.
@@ -47,9 +49,10 @@ How it works, and why:
   where it was met (that is how LinkChecker's cache works).
 * LinkChecker started as root drops its privileges to ``nobody`` before it
   loads its plugins; where ``nobody`` cannot read its own folders (a clone in
-  a private folder), it then loads none and checks no anchor, silently. The
-  proof below catches that. The site's files are read by the server, which
-  runs as the caller.
+  a private folder), it then loads none and checks no anchor, silently (the
+  proof below catches that). ``scripts/linkcheck_run.py`` keeps it from
+  dropping them when ``nobody`` cannot list a folder it loads code from. The
+  site's files are read by the server, which runs as the caller.
 * Every run proves that it can fail: a made-up page (served beside the start
   pages, under ``__linkcheck__/proof/``) holds a broken link and two broken
   anchors (one into a page LinkChecker parses for its links, one into a page
@@ -88,8 +91,8 @@ from importlib import metadata
 from pathlib import Path
 
 CONFIG = Path(__file__).with_name("linkcheckerrc")
-# The module that runs LinkChecker (python -m).
-RUNNER = "linkcheck"
+# The module that runs LinkChecker (python -m): LinkChecker's own, through scripts/linkcheck_run.py.
+RUNNER = "scripts.linkcheck_run"
 # LinkChecker's HOME and XDG_DATA_HOME: it loads plugins from linkchecker/plugins/ in there.
 LINKCHECK_HOME = Path(__file__).with_name("linkcheck_home")
 BASE_PATH = "/kb/"

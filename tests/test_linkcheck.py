@@ -328,6 +328,22 @@ def test_the_plugin_marks_what_the_check_looks_for():
     assert load_plugin().CHECKED_HERE.startswith(linkcheck.PLUGIN_NOTE)
 
 
+def test_the_runner_finds_what_it_replaces_in_linkchecker(monkeypatch):
+    import linkcheck.command.linkchecker as command
+
+    from scripts import linkcheck_run
+
+    assert linkcheck_run.missing_patch_points() == []  # the pinned release
+
+    def linkchecker():  # a release that dropped privileges some other way
+        pass
+
+    monkeypatch.setattr(command, "linkchecker", linkchecker)
+    assert linkcheck_run.missing_patch_points() == [
+        "linkcheck.command.linkchecker.linkchecker calling drop_privileges by name"
+    ]
+
+
 # --------------------------------------------------------------------------
 # The proof that the check can fail, in every run
 
@@ -491,10 +507,27 @@ def private_linkcheck(tmp_path: Path) -> Path:
 
 
 @needs_root
+def test_as_root_a_folder_nobody_cannot_read_is_found():
+    from scripts import linkcheck_run
+
+    # Not in pytest's folder, which only its owner may enter.
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp).chmod(0o755)
+        open_dir, closed_dir = Path(tmp, "open"), Path(tmp, "closed")
+        open_dir.mkdir(mode=0o755)
+        closed_dir.mkdir(mode=0o700)
+        uid = linkcheck_run.dropped_uid()
+        assert uid is not None and uid != 0
+        assert linkcheck_run.unlistable([str(open_dir), str(closed_dir)], uid) == [str(closed_dir)]
+    assert os.geteuid() == 0  # given back
+
+
+@needs_root
 @pytest.mark.slow
 def test_as_root_linkchecker_on_its_own_checks_no_anchor_and_that_is_caught(site, tmp_path, monkeypatch):
     """The fault as it was: LinkChecker, as nobody, cannot list its own plugins and loads none."""
     monkeypatch.setenv("PYTHONPATH", str(private_linkcheck(tmp_path)))
+    monkeypatch.setattr(linkcheck, "RUNNER", "linkcheck")  # LinkChecker itself, not our runner
     empty_home = tmp_path / "home"
     empty_home.mkdir()
     seed(site, "index.html", 'href="about/#section-two"', 'href="about/#section-nine"')
@@ -503,3 +536,20 @@ def test_as_root_linkchecker_on_its_own_checks_no_anchor_and_that_is_caught(site
     message = str(info.value)
     assert message.startswith("the link check is not checking: LinkChecker did not report the seeded broken anchor")
     assert "dropping privileges by changing user to nobody" in message  # what LinkChecker said
+
+
+@needs_root
+@pytest.mark.slow
+def test_as_root_the_runner_keeps_linkchecker_loading_its_plugins(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(private_linkcheck(tmp_path)))
+    seed(site, "index.html", 'href="about/#section-two"', 'href="about/#section-nine"')
+    pages = linkcheck.site_pages(site)
+    [(start, _)] = linkcheck.start_pages(pages, 1).items()
+    with linkcheck.serve(site, {**linkcheck.start_pages(pages, 1), **linkcheck.proof_pages()}) as (root_url, _):
+        run = linkcheck.run_linkchecker(
+            root_url + start, external=False, threads=0, config=linkcheck.CONFIG, home=linkcheck.LINKCHECK_HOME
+        )
+    assert "staying root" in run.said
+    assert linkcheck.proof_problems(run, root_url) == [] and linkcheck.plugin_problems(run, root_url) == []
+    [broken] = [r for r in run.rows if r.failed and not linkcheck.is_made_up(r.real_url, root_url)]
+    assert broken.url == "about/#section-nine" and broken.kind == "broken anchor"
