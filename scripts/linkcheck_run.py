@@ -1,113 +1,101 @@
-"""Runs LinkChecker (``python -m linkcheck``) with one change: the anchors of a
-page are collected once per page, not once per link into it.
+"""Runs LinkChecker (``python -m linkcheck``) so that, started as root, it still loads its code.
 
-With its AnchorCheck plugin on, LinkChecker caches each URL together with its
-#fragment, so it downloads and parses a page again for every distinct anchor
-that some link points at. A source page here is linked at hundreds of quote
-anchors: parsing it hundreds of times dominated the check. The set of ids of
-a page does not depend on the anchor asked for, so it is kept per page (the
-URL without its fragment) for the life of the process. It is collected from
-the page's parse when LinkChecker reads the page for its links, else from a
-parse made for the first anchor into it; the check of each anchor against
-that set is LinkChecker's own.
+Started as root, LinkChecker drops its privileges, by ``os.seteuid``, to the user ``nobody``
+(``drop_privileges`` in ``linkcheck/command/linkchecker.py``): after reading its configuration, but
+before it loads its plugins and the modules it imports on first use. When ``nobody`` cannot read the
+folders these are in (a repository cloned into a private folder, a Python installed in root's home
+of mode 0700, as in many containers), that fails without a word: ``pkgutil.iter_modules`` lists
+nothing in a folder it cannot read, so none of LinkChecker's own plugins is loaded, AnchorCheck
+with them, while the configuration, read before, still says that AnchorCheck is on. No anchor was
+checked, and the check said OK. (A plugin folder it cannot read makes it crash instead, and a
+module it had not imported yet fails to import.)
 
-The anchors are collected by LinkChecker's own ``LinkFinder`` with its
-``linkparse.AnchorTags``, as its AnchorCheck does, but without what its
-``find_links`` also computes for each element: the element's whole text (the
-page's text again for every element that contains others), which names
-``<a href>`` links only and plays no part in anchors.
+So, started as root, this runner first looks at those folders as ``nobody``, and when ``nobody``
+cannot list one of them it keeps LinkChecker from dropping its privileges: LinkChecker then runs as
+root, as its caller does. It only reads the pages of a local server and writes to a pipe; with
+``--external`` it also fetches external pages, as it would as ``nobody``. Whatever happens here,
+``scripts/linkcheck.py`` proves in every run that links and anchors are checked.
 """
 
 from __future__ import annotations
 
 import inspect
-import threading
-import urllib.parse
+import os
+import sys
+from collections.abc import Iterable
 
-import linkcheck.parser
-from linkcheck.configuration import Version
-from linkcheck.htmlutil import linkparse
-from linkcheck.plugins import anchorcheck
+import linkcheck.command.linkchecker as command
+import linkcheck.plugins
+from linkcheck.configuration import Version, get_plugin_folders
 
-WRITTEN_FOR = "10.6.0"  # the LinkChecker release whose internals are patched below (pinned in requirements.txt)
+WRITTEN_FOR = "10.6.0"  # the LinkChecker release whose drop_privileges is replaced below (pinned in requirements.txt)
 
 
 def missing_patch_points() -> list[str]:
-    """What this module relies on in LinkChecker and cannot find (empty when all is there). A
-    release that moved any of it would make the patches below do nothing, silently: the check
-    would still be right, but parse a page once per anchor again, many times slower."""
-    missing = []
-    if not callable(getattr(linkcheck.parser, "parse_html", None)):
-        missing.append("linkcheck.parser.parse_html")
-    elif "globals()" not in inspect.getsource(linkcheck.parser.parse_url):
-        missing.append("linkcheck.parser.parse_url looking parse_html up by name")
-    if not callable(getattr(anchorcheck.AnchorCheck, "check", None)):
-        missing.append("linkcheck.plugins.anchorcheck.AnchorCheck.check")
-    if not callable(getattr(anchorcheck.UrlAnchorCheck, "check_anchor", None)):
-        missing.append("linkcheck.plugins.anchorcheck.UrlAnchorCheck.check_anchor")
-    if not callable(getattr(linkparse, "LinkFinder", None)) or not hasattr(linkparse, "AnchorTags"):
-        missing.append("linkcheck.htmlutil.linkparse.LinkFinder and AnchorTags")
-    return missing
+    """What this module relies on in LinkChecker and cannot find (empty when all is there)."""
+    if not callable(getattr(command, "drop_privileges", None)):
+        return ["linkcheck.command.linkchecker.drop_privileges"]
+    if "drop_privileges()" not in inspect.getsource(command.linkchecker):
+        return ["linkcheck.command.linkchecker.linkchecker calling drop_privileges by name"]
+    return []
 
 
-_anchors: dict[str, list] = {}
-_lock = threading.Lock()
+def dropped_uid() -> int | None:
+    """The user id LinkChecker drops to as root, or None if it would not drop (or would fail)."""
+    if os.name != "posix" or os.geteuid() != 0:
+        return None
+    import pwd
+
+    try:
+        # As drop_privileges does (field 3 is the group id; for nobody, the same number).
+        return pwd.getpwnam("nobody")[3]
+    except KeyError:
+        return None
 
 
-def anchors_of(soup) -> list[tuple]:
-    """The anchors of a parsed page, as LinkChecker's AnchorCheck collects them: its own LinkFinder
-    over every element, given an empty element text (which only names ``<a href>`` links, and
-    AnchorTags asks for no ``href``)."""
-    checker = anchorcheck.UrlAnchorCheck()
-    finder = linkparse.LinkFinder(checker.add_anchor, linkparse.AnchorTags)
-    for element in soup.find_all(True):
-        column = None if element.sourcepos is None else element.sourcepos + 1
-        finder.html_element(element.name, element.attrs, "", element.sourceline, column)
-    return checker.anchors
+def code_folders() -> list[str]:
+    """The folders LinkChecker loads code from after dropping its privileges: its plugin folders
+    and every folder on the module search path."""
+    folders = [*linkcheck.plugins.__path__, *get_plugin_folders(), *sys.path]
+    return sorted({os.path.abspath(f or ".") for f in folders if os.path.isdir(f or ".")})
 
 
-def _remember(url: str, soup) -> list:
-    page = urllib.parse.urldefrag(url)[0]
-    with _lock:
-        anchors = _anchors.get(page)
-    if anchors is None:
-        anchors = anchors_of(soup)
-        with _lock:
-            _anchors[page] = anchors
-    return anchors
+def unlistable(folders: Iterable[str], uid: int) -> list[str]:
+    """The folders that the user ``uid`` cannot list (looked at with that effective user id)."""
+    failed = []
+    os.seteuid(uid)
+    try:
+        for folder in folders:
+            try:
+                os.listdir(folder)
+            except OSError:
+                failed.append(folder)
+    finally:
+        os.seteuid(0)
+    return failed
 
 
-def _check(self, url_data) -> None:
-    page = urllib.parse.urldefrag(url_data.url)[0]
-    with _lock:
-        anchors = _anchors.get(page)
-    if anchors is None:
-        anchors = _remember(url_data.url, url_data.get_soup())
-    checker = anchorcheck.UrlAnchorCheck()
-    checker.anchors = anchors
-    checker.check_anchor(url_data)
-
-
-_parse_html = linkcheck.parser.parse_html
-
-
-def _parse_html_and_remember_anchors(url_data) -> None:
-    _parse_html(url_data)
-    if not url_data.anchor:
-        _remember(url_data.url, url_data.get_soup())
-
-
-_missing = missing_patch_points()
-if _missing:
-    raise SystemExit(
-        f"scripts/linkcheck_run.py was written for LinkChecker {WRITTEN_FOR}; LinkChecker {Version} has no "
-        + "; no ".join(_missing)
-        + ". Update the patches (see the module's docstring) and WRITTEN_FOR."
+def keep_root() -> None:
+    """Stands in for LinkChecker's drop_privileges."""
+    command.log.warn(
+        command.LOG_CHECK,
+        "Running as root user; staying root: the user nobody cannot read the code LinkChecker loads.",
     )
-anchorcheck.AnchorCheck.check = _check
-linkcheck.parser.parse_html = _parse_html_and_remember_anchors
+
+
+def main() -> None:
+    missing = missing_patch_points()
+    if missing:
+        raise SystemExit(
+            f"scripts/linkcheck_run.py was written for LinkChecker {WRITTEN_FOR}; LinkChecker {Version} has no "
+            + "; no ".join(missing)
+            + ". Update it (see the module's docstring) and WRITTEN_FOR."
+        )
+    uid = dropped_uid()
+    if uid is not None and unlistable(code_folders(), uid):
+        command.drop_privileges = keep_root
+    command.linkchecker()
+
 
 if __name__ == "__main__":
-    from linkcheck.command.linkchecker import linkchecker
-
-    linkchecker()
+    main()

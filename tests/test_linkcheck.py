@@ -10,11 +10,14 @@ configuration.
 
 from __future__ import annotations
 
+import configparser
+import importlib.util
 import io
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -23,6 +26,7 @@ import pytest
 from scripts import linkcheck
 
 ROOT = Path(__file__).resolve().parent.parent
+PLUGIN = linkcheck.LINKCHECK_HOME / "linkchecker" / "plugins" / "anchors_per_page.py"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 MKDOCS_YML = """\
@@ -138,6 +142,12 @@ def test_clean_site_passes_from_the_command_line(built_site):
     assert "linkcheck: OK: every link and anchor resolves" in proc.stdout
     # Every page was checked, 404.html included (found, not followed).
     assert "checking 5 pages" in proc.stdout
+    # It proved that it can fail, in each of its processes, and kept the seeded faults out of the report.
+    assert (
+        "linkcheck: it can fail: each LinkChecker process reported the faults seeded in __linkcheck__/proof/ "
+        "(1 broken link, 2 broken anchors; left out of this report)"
+    ) in proc.stdout
+    assert "missing-anchor" not in proc.stdout
 
 
 @pytest.mark.slow
@@ -149,6 +159,9 @@ def test_broken_link_fails_and_is_named(site):
     assert f"{site}/index.html:" in out  # the page holding it, with line and column
     assert "404" in out
     assert "linkcheck: FAILED: 1 broken link, 0 broken anchors" in out
+    # The seeded faults were caught, and are not in the report.
+    assert "linkcheck: it can fail:" in out
+    assert [line for line in out.splitlines() if "__linkcheck__" in line and "it can fail" not in line] == []
 
 
 @pytest.mark.slow
@@ -282,11 +295,18 @@ def _linkchecker_anchors(html_text: str) -> list:
     return checker.anchors
 
 
+def load_plugin():
+    """The per-page anchor plugin, loaded from its file as LinkChecker loads it."""
+    spec = importlib.util.spec_from_file_location("anchors_per_page", PLUGIN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_anchors_are_those_linkchecker_collects():
     from linkcheck.htmlutil import htmlsoup
 
-    from scripts.linkcheck_run import anchors_of
-
+    anchors_of = load_plugin().anchors_of
     expected = _linkchecker_anchors(TRICKY_HTML)
     assert anchors_of(htmlsoup.make_soup(TRICKY_HTML.encode())) == expected
     assert {"t", "Upper", "named", "both", "only-name", "a&b", "café", "img", "unquoted"} <= {a[0] for a in expected}
@@ -296,8 +316,7 @@ def test_anchors_are_those_linkchecker_collects():
 def test_anchors_of_every_built_page_are_those_linkchecker_collects(built_site):
     from linkcheck.htmlutil import htmlsoup
 
-    from scripts.linkcheck_run import anchors_of
-
+    anchors_of = load_plugin().anchors_of
     pages = sorted(built_site.rglob("*.html"))
     assert len(pages) >= 5
     for page in pages:
@@ -305,12 +324,232 @@ def test_anchors_of_every_built_page_are_those_linkchecker_collects(built_site):
         assert anchors_of(htmlsoup.make_soup(text.encode())) == _linkchecker_anchors(text), page
 
 
-def test_the_patched_linkchecker_has_what_it_patches(monkeypatch):
-    import linkcheck.parser
+def test_the_plugin_marks_what_the_check_looks_for():
+    assert load_plugin().CHECKED_HERE.startswith(linkcheck.PLUGIN_NOTE)
+
+
+def test_the_runner_finds_what_it_replaces_in_linkchecker(monkeypatch):
+    import linkcheck.command.linkchecker as command
 
     from scripts import linkcheck_run
 
     assert linkcheck_run.missing_patch_points() == []  # the pinned release
-    # A release that dispatched parsers some other way would leave the patch unused: it is said.
-    monkeypatch.setattr(linkcheck.parser, "parse_url", lambda url_data: linkcheck.parser.parse_html(url_data))
-    assert linkcheck_run.missing_patch_points() == ["linkcheck.parser.parse_url looking parse_html up by name"]
+
+    def linkchecker():  # a release that dropped privileges some other way
+        pass
+
+    monkeypatch.setattr(command, "linkchecker", linkchecker)
+    assert linkcheck_run.missing_patch_points() == [
+        "linkcheck.command.linkchecker.linkchecker calling drop_privileges by name"
+    ]
+
+
+# --------------------------------------------------------------------------
+# The proof that the check can fail, in every run
+
+
+def config_without(tmp_path: Path, section: str) -> Path:
+    rc = configparser.RawConfigParser()
+    rc.read(linkcheck.CONFIG, encoding="utf-8")
+    assert rc.remove_section(section)
+    path = tmp_path / "linkcheckerrc"
+    with path.open("w", encoding="utf-8") as f:
+        rc.write(f)
+    return path
+
+
+@pytest.fixture
+def open_tmp() -> Path:
+    """A folder anyone may read (pytest's own is its owner's only): LinkChecker started as root
+    reads its plugins as nobody."""
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp).chmod(0o755)
+        yield Path(tmp)
+
+
+def plugin_home(folder: Path, name: str, source: str) -> Path:
+    """A LinkChecker home whose plugin folder holds one plugin file."""
+    home = folder / "home"
+    folder = home / "linkchecker" / "plugins"
+    folder.mkdir(parents=True)
+    (folder / name).write_text(source, encoding="utf-8")
+    return home
+
+
+@pytest.mark.slow
+def test_without_anchor_checking_the_check_is_not_checking(site, tmp_path, monkeypatch, capsys):
+    """The configuration that made a broken anchor pass unseen: no [AnchorCheck] section."""
+    seed(site, "index.html", 'href="about/#section-two"', 'href="about/#section-nine"')
+    monkeypatch.setattr(linkcheck, "CONFIG", config_without(tmp_path, "AnchorCheck"))
+    assert linkcheck.main([str(site), "--jobs", "1"]) == 2
+    captured = capsys.readouterr()
+    assert "linkcheck: OK" not in captured.out
+    err = captured.err
+    assert err.startswith("linkcheck: error: the link check is not checking: LinkChecker did not report the seeded ")
+    assert "broken anchor target/#missing-anchor" in err and "broken anchor unlisted/#missing-anchor" in err
+    assert "so no anchor is checked at all" in err
+    assert "seeded broken link" not in err  # links were checked
+    assert "Traceback" not in err
+
+
+BROKEN_PLUGIN = '''
+from linkcheck.plugins import _ContentPlugin
+
+
+class AnchorCheck(_ContentPlugin):
+    """Stands for a plugin that a LinkChecker release broke: it runs, and finds nothing."""
+
+    def applies_to(self, url_data):
+        return bool(url_data.anchor)
+
+    def check(self, url_data):
+        url_data.anchor = ""
+'''
+
+
+@pytest.mark.slow
+def test_a_broken_anchor_plugin_is_caught(site, open_tmp):
+    home = plugin_home(open_tmp, "anchors_per_page.py", BROKEN_PLUGIN)
+    with pytest.raises(linkcheck.LinkcheckError, match="^the link check is not checking: LinkChecker did not report"):
+        linkcheck.check(site, jobs=1, home=home, out=io.StringIO())
+
+
+@pytest.mark.slow
+def test_without_the_per_page_plugin_it_says_so(site, tmp_path):
+    """LinkChecker's own AnchorCheck alone checks anchors right, but slowly: that is not the design."""
+    home = tmp_path / "empty-home"
+    home.mkdir()
+    with pytest.raises(linkcheck.LinkcheckError) as info:
+        linkcheck.check(site, jobs=1, home=home, out=io.StringIO())
+    message = str(info.value)
+    assert message.startswith("the per-page anchor plugin did not run: LinkChecker found the seeded broken anchors")
+    assert "target/#missing-anchor, unlisted/#missing-anchor" in message
+    assert "not checking" not in message
+
+
+def made_up_run(rows: list[tuple[str, bool, str]], code: int = 1) -> linkcheck.Run:
+    """A Run of LinkChecker rows (url on the proof page, valid, warning) on http://h/kb/."""
+    parent = "http://h/kb/" + linkcheck.PROOF_PAGE
+    results = [
+        linkcheck.Result(
+            url, parent + url, parent, "1", "1", valid, "" if valid else "404 Not Found", (w,) if w else ()
+        )
+        for url, valid, w in rows
+    ]
+    return linkcheck.Run(code, results, "", "")
+
+
+GOOD_PROOF = [
+    ("missing/", False, ""),
+    ("target/#missing-anchor", True, "Anchor `missing-anchor' not found."),
+    ("unlisted/#missing-anchor", True, "Anchor `missing-anchor' not found."),
+    ("target/#present", True, ""),
+    ("unlisted/#present", True, ""),
+]
+
+
+def test_the_proof_requires_exactly_the_seeded_faults():
+    assert linkcheck.proof_problems(made_up_run(GOOD_PROOF), "http://h/kb/") == []
+    # The broken link not reported:
+    rows = [("missing/", True, ""), *GOOD_PROOF[1:]]
+    assert linkcheck.proof_problems(made_up_run(rows), "http://h/kb/") == [
+        "did not report the seeded broken link missing/"
+    ]
+    # A link that resolves reported as broken:
+    rows = [*GOOD_PROOF[:3], ("target/#present", True, "Anchor `present' not found."), GOOD_PROOF[4]]
+    [problem] = linkcheck.proof_problems(made_up_run(rows), "http://h/kb/")
+    assert problem.startswith("reported target/#present, which resolves, as a broken anchor")
+    # A seeded fault reported as something else:
+    rows = [("missing/", True, "Redirected."), *GOOD_PROOF[1:]]
+    [problem] = linkcheck.proof_problems(made_up_run(rows), "http://h/kb/")
+    assert problem.startswith("reported the seeded broken link missing/ as a warning")
+    # The faults reported, but LinkChecker said all was well:
+    assert linkcheck.proof_problems(made_up_run(GOOD_PROOF, code=0), "http://h/kb/") == [
+        "exited 0 although it reported faults"
+    ]
+    # The proof page not checked at all:
+    assert linkcheck.proof_problems(linkcheck.Run(1, [], "", ""), "http://h/kb/") == [
+        f"did not check the links of the page made up to prove it ({linkcheck.PROOF_PAGE})"
+    ]
+
+
+def test_the_proof_pages_hold_the_seeded_faults():
+    pages = linkcheck.proof_pages()
+    proof = pages[linkcheck.PROOF_PAGE].decode()
+    for href in [*linkcheck.SEEDED_FAULTS, *linkcheck.PROOF_GOOD_LINKS]:
+        assert f'href="{href}"' in proof
+    for target in ("target/", "unlisted/"):
+        assert 'id="present"' in pages[linkcheck.PROOF_PAGE + target].decode()
+    assert linkcheck.PROOF_PAGE + "missing/" not in pages
+    # Every start page links the proof page and one target (parsed for its links), not the other.
+    for start in linkcheck.start_pages(["./", "a/"], 2).values():
+        assert b'href="proof/"' in start and b'href="proof/target/"' in start and b"unlisted" not in start
+
+
+# --------------------------------------------------------------------------
+# Started as root: LinkChecker drops its privileges to nobody
+
+
+needs_root = pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="needs root")
+
+
+def private_linkcheck(tmp_path: Path) -> Path:
+    """A copy of LinkChecker's package in a folder that nobody may read (as a clone in a private
+    folder holds its virtualenv); returns the folder to put on PYTHONPATH."""
+    import linkcheck as lc
+
+    private = tmp_path / "private"
+    shutil.copytree(
+        Path(lc.__file__).parent, private / "lib" / "linkcheck", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    private.chmod(0o700)
+    return private / "lib"
+
+
+@needs_root
+def test_as_root_a_folder_nobody_cannot_read_is_found():
+    from scripts import linkcheck_run
+
+    # Not in pytest's folder, which only its owner may enter.
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp).chmod(0o755)
+        open_dir, closed_dir = Path(tmp, "open"), Path(tmp, "closed")
+        open_dir.mkdir(mode=0o755)
+        closed_dir.mkdir(mode=0o700)
+        uid = linkcheck_run.dropped_uid()
+        assert uid is not None and uid != 0
+        assert linkcheck_run.unlistable([str(open_dir), str(closed_dir)], uid) == [str(closed_dir)]
+    assert os.geteuid() == 0  # given back
+
+
+@needs_root
+@pytest.mark.slow
+def test_as_root_linkchecker_on_its_own_checks_no_anchor_and_that_is_caught(site, tmp_path, monkeypatch):
+    """The fault as it was: LinkChecker, as nobody, cannot list its own plugins and loads none."""
+    monkeypatch.setenv("PYTHONPATH", str(private_linkcheck(tmp_path)))
+    monkeypatch.setattr(linkcheck, "RUNNER", "linkcheck")  # LinkChecker itself, not our runner
+    empty_home = tmp_path / "home"
+    empty_home.mkdir()
+    seed(site, "index.html", 'href="about/#section-two"', 'href="about/#section-nine"')
+    with pytest.raises(linkcheck.LinkcheckError) as info:
+        linkcheck.check(site, jobs=1, home=empty_home, out=io.StringIO())
+    message = str(info.value)
+    assert message.startswith("the link check is not checking: LinkChecker did not report the seeded broken anchor")
+    assert "dropping privileges by changing user to nobody" in message  # what LinkChecker said
+
+
+@needs_root
+@pytest.mark.slow
+def test_as_root_the_runner_keeps_linkchecker_loading_its_plugins(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(private_linkcheck(tmp_path)))
+    seed(site, "index.html", 'href="about/#section-two"', 'href="about/#section-nine"')
+    pages = linkcheck.site_pages(site)
+    [(start, _)] = linkcheck.start_pages(pages, 1).items()
+    with linkcheck.serve(site, {**linkcheck.start_pages(pages, 1), **linkcheck.proof_pages()}) as (root_url, _):
+        run = linkcheck.run_linkchecker(
+            root_url + start, external=False, threads=0, config=linkcheck.CONFIG, home=linkcheck.LINKCHECK_HOME
+        )
+    assert "staying root" in run.said
+    assert linkcheck.proof_problems(run, root_url) == [] and linkcheck.plugin_problems(run, root_url) == []
+    [broken] = [r for r in run.rows if r.failed and not linkcheck.is_made_up(r.real_url, root_url)]
+    assert broken.url == "about/#section-nine" and broken.kind == "broken anchor"
