@@ -50,6 +50,11 @@ def define_env(env):
         return overview().latest_events(count)
 
     @env.macro
+    def recent_changes() -> str:
+        """The changes merged into the knowledge base, newest first, from its git history."""
+        return session_for(config).recent_changes(page_url())
+
+    @env.macro
     def counts() -> str:
         return overview().counts()
 

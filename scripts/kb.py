@@ -19,16 +19,19 @@ from macros.exports.files import LOCAL_BASE_URL, export_files
 from macros.kb import canonical
 from macros.kb.characters import printable
 from macros.kb.coverage import entries_left
+from macros.kb.gitread import GitError, GitUnavailable, Repository
 from macros.kb.intake import MAX_ID_CHARS, IntakeError, new_source
 from macros.kb.kinds import FOLDERS, claim_kinds, event_kinds
 from macros.kb.listing import list_records, record_file
 from macros.kb.load import slug
 from macros.kb.problems import DataError
 from macros.kb.report import Report, plural
+from macros.kb.revision import compare
 from macros.kb.safefiles import NotRegularFile, create_new, linked_folder, read_regular, write_regular
 from macros.kb.shards import default_workers
 from macros.kb.sitepaths import site_paths
 from macros.kb.validate import validate
+from macros.rendering.changes import as_json, as_markdown, as_text
 
 PROG = "python -m scripts.kb"
 
@@ -155,6 +158,27 @@ def build_parser() -> argparse.ArgumentParser:
         "Exits 1 if any sentence is left.",
     )
     coverage.add_argument("source", nargs="?", help="the id of a source (default: every source)")
+    diff = commands.add_parser(
+        "diff",
+        formatter_class=_formatter,
+        help="what changed in meaning between two revisions: records, claims, quotes",
+        description="Compare the knowledge base at two git revisions (or one and the work tree): "
+        "records added, removed or renamed; claims added, removed or changed (text, kind, "
+        "attribution, dates, status); citations with their quotes and sources; sources and "
+        "their archived texts; discrepancies opened or closed. A change that only reformats "
+        "or reorders shows nothing. Each revision is read from git without a checkout and "
+        "validated; records with problems are left out (and said to be).",
+    )
+    diff.add_argument("base", nargs="?", help="a git revision (default: where HEAD branched from the default branch)")
+    diff.add_argument("head", nargs="?", help="a git revision (default: the work tree)")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="default: text")
+    diff.add_argument(
+        "--max-bytes",
+        type=int,
+        metavar="N",
+        help="markdown only: cut the report after the last item that fits in N bytes, with a note",
+    )
+    diff.add_argument("--out", type=Path, help="write the report to this file (default: standard output)")
 
     commands.add_parser(
         "stats",
@@ -190,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         "stats": cmd_stats,
         "export": cmd_export,
         "coverage": cmd_coverage,
+        "diff": cmd_diff,
     }[args.command]
     try:
         return handler(args)
@@ -375,6 +400,38 @@ def cmd_export(args) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         print(f"wrote {target.as_posix()} ({len(content):,} bytes)")
+    return 0
+
+
+def cmd_diff(args) -> int:
+    if args.max_bytes is not None and args.max_bytes < 2000:
+        print("error: --max-bytes must be at least 2000", file=sys.stderr)
+        return 2
+    try:
+        repo = Repository.containing(args.data if args.data.is_dir() else Path.cwd())
+        if args.base:
+            base = repo.resolve(args.base)
+        else:
+            branch = repo.default_branch()
+            if branch is None:
+                raise GitError("no default branch (origin/HEAD, main or master) to compare with: name BASE")
+            base = repo.merge_base(repo.resolve(branch), repo.resolve("HEAD"))
+        head = repo.resolve(args.head) if args.head else None
+        comparison = compare(repo, base, head, args.data, Path.cwd())
+    except (GitUnavailable, GitError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        text = as_json(comparison)
+    elif args.format == "markdown":
+        text = as_markdown(comparison, args.max_bytes)
+    else:
+        text = as_text(comparison)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
     return 0
 
 

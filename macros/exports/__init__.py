@@ -8,6 +8,7 @@ the domain (macros.kb).
     jsonld      knowledge-base.jsonld (schema.org, W3C ORG, PROV)
     popolo      popolo.json
     atom        feed.xml
+    changes_feed  changes.xml, the changes merged into the knowledge base (from its history)
 """
 
-__all__ = ["atom", "claims_csv", "common", "files", "json_dump", "jsonld", "popolo"]
+__all__ = ["atom", "changes_feed", "claims_csv", "common", "files", "json_dump", "jsonld", "popolo"]

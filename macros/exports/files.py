@@ -14,6 +14,7 @@ MkDocs, no clock, no network. The same data and base URL give the same bytes
   | data/knowledge-base.jsonld        | schema.org + W3C ORG + PROV (export_jsonld) |
   | data/popolo.json                  | Popolo persons, organizations, memberships, events (export_popolo) |
   | feed.xml                          | Atom 1.0 feed of the events (export_atom)  |
+  | changes.xml                       | Atom 1.0 feed of the changes merged into the knowledge base (changes_feed) |
 
 - `entity_jsonld(kb, record_id, base_url)` -> the JSON-LD of one person,
   unit, event, source (or discrepancy), with the same @ids (written relative
@@ -32,11 +33,13 @@ from functools import cache
 from pathlib import Path
 
 from macros.exports.atom import DEFAULT_TITLE, atom_feed
+from macros.exports.changes_feed import CHANGES_PATH, changes_feed
 from macros.exports.claims_csv import claims_csv
 from macros.exports.common import Urls, check_base_url, dump_json
 from macros.exports.json_dump import knowledge_base_bytes
 from macros.exports.jsonld import JSONLD_PATH, JsonLd
 from macros.exports.popolo import popolo
+from macros.kb.history import History
 from macros.kb.model import KnowledgeBase
 from macros.kb.safefiles import read_regular
 
@@ -50,7 +53,8 @@ SCHEMA_PATH = "data/knowledge-base.schema.json"
 CSV_PATH = "data/claims.csv"
 POPOLO_PATH = "data/popolo.json"
 FEED_PATH = "feed.xml"
-EXPORT_PATHS = (JSON_PATH, SCHEMA_PATH, CSV_PATH, JSONLD_PATH, POPOLO_PATH, FEED_PATH)
+EXPORT_PATHS = (JSON_PATH, SCHEMA_PATH, CSV_PATH, JSONLD_PATH, POPOLO_PATH, FEED_PATH, CHANGES_PATH)
+NO_HISTORY = "this export was made without the repository's history"
 
 
 @cache
@@ -59,8 +63,11 @@ def schema_bytes(path: Path = SCHEMA_FILE) -> bytes:
     return read_regular(path)  # in data/: read as everything there is, never through a link
 
 
-def export_files(kb: KnowledgeBase, base_url: str, *, feed_title: str = DEFAULT_TITLE) -> dict[str, bytes]:
-    """Every download: relative path (from the site's root) -> its bytes."""
+def export_files(
+    kb: KnowledgeBase, base_url: str, *, feed_title: str = DEFAULT_TITLE, history: History | None = None
+) -> dict[str, bytes]:
+    """Every download: relative path (from the site's root) -> its bytes. `history` (macros.kb.history)
+    makes changes.xml; without it, that feed says history is unavailable."""
     urls = Urls(kb, check_base_url(base_url))
     return {
         JSON_PATH: knowledge_base_bytes(kb, urls),
@@ -69,6 +76,7 @@ def export_files(kb: KnowledgeBase, base_url: str, *, feed_title: str = DEFAULT_
         JSONLD_PATH: dump_json(JsonLd(kb, urls).dump()),
         POPOLO_PATH: dump_json(popolo(kb, urls)),
         FEED_PATH: atom_feed(kb, urls, feed_title),
+        CHANGES_PATH: changes_feed(history or History.unavailable(NO_HISTORY), urls),
     }
 
 

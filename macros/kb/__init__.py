@@ -26,6 +26,10 @@ of pages or of export formats.
     canonical  the canonical form of a record file, and annotated templates of new records
     intake     a new source record from a saved article (text file or web page)
     intake_html  a saved web page's article text and declared metadata (imported only for a page)
+    diff       the difference in meaning between two states: records, claims, quotes (kb diff)
+    gitread    commits, their changes, trees and blobs, read with git's plumbing, nothing checked out
+    revision   the knowledge base at a commit, validated from a temporary folder; two compared
+    history    what each change merged into the branch did to the claims, cached by commit
 """
 
 __all__ = [
@@ -37,6 +41,9 @@ __all__ = [
     "dates",
     "intake",
     "intake_html",
+    "diff",
+    "gitread",
+    "history",
     "kinds",
     "lifecycle",
     "listing",
@@ -47,6 +54,7 @@ __all__ = [
     "quotes",
     "report",
     "safefiles",
+    "revision",
     "schemas",
     "shards",
     "sitepaths",

@@ -11,10 +11,14 @@ escaped here; every link is relative to the page it is on. Imports only the doma
     orgchart     before-and-after diagrams of reorganizations, as inline SVG
     reference    the record format reference, from the schemas
     performance  the Performance page's tables, from the benchmark's results
+    history      the Recent changes page and each record's History section, from the git history
+    changes      a comparison of two revisions as text, GitHub Markdown (escaped for it) or JSON
 """
 
 __all__ = [
+    "changes",
     "claims",
+    "history",
     "lifecycle",
     "markup",
     "orgchart",

@@ -27,6 +27,7 @@ import traceback
 from pathlib import Path
 
 from macros.exports.files import export_files
+from macros.kb.history import History
 from macros.kb.report import Report
 from macros.session.pages import record_page
 
@@ -41,7 +42,14 @@ class Prerender:
     """Two child processes: one renders `jobs` (src_uri, kind, record id, page URL) and streams them
     back, a page or so ahead of MkDocs (the pipe holds it back); the other writes the downloads."""
 
-    def __init__(self, report: Report, jobs: list[tuple[str, str, str, str]], directory_urls: bool, base_url: str):
+    def __init__(
+        self,
+        report: Report,
+        jobs: list[tuple[str, str, str, str]],
+        directory_urls: bool,
+        base_url: str,
+        history: History | None = None,
+    ):
         self.export_dir = Path(tempfile.mkdtemp(prefix="kb-exports-"))
         context = multiprocessing.get_context("fork")
         self._pipe, sending = context.Pipe(duplex=False)
@@ -51,10 +59,13 @@ class Prerender:
             target=_render,
             daemon=True,
             name="kb-pages",
-            args=(report, jobs, directory_urls, base_url, sending, self._pipe),
+            args=(report, jobs, directory_urls, base_url, history, sending, self._pipe),
         )
         self.exporter = context.Process(
-            target=_export, daemon=True, name="kb-downloads", args=(report, base_url, self.export_dir, self._pipe)
+            target=_export,
+            daemon=True,
+            name="kb-downloads",
+            args=(report, base_url, history, self.export_dir, self._pipe),
         )
         self.pages: dict[str, str] = {}
         self.sizes: dict[str, int] | None = None
@@ -110,13 +121,13 @@ class Prerender:
         shutil.rmtree(self.export_dir, ignore_errors=True)
 
 
-def _render(report, jobs, directory_urls, base_url, pipe, parents_end) -> None:
+def _render(report, jobs, directory_urls, base_url, history, pipe, parents_end) -> None:
     code = 0
     try:
         parents_end.close()
         batch: dict[str, str] = {}
         for src_uri, kind, record_id, page_url in jobs:
-            batch[src_uri] = record_page(report, kind, record_id, page_url, directory_urls, base_url)
+            batch[src_uri] = record_page(report, kind, record_id, page_url, directory_urls, base_url, history)
             if len(batch) >= BATCH:
                 pipe.send(batch)
                 batch = {}
@@ -130,11 +141,11 @@ def _render(report, jobs, directory_urls, base_url, pipe, parents_end) -> None:
         os._exit(code)  # no atexit handlers or buffers of the parent's, run twice
 
 
-def _export(report, base_url, export_dir: Path, parents_end) -> None:
+def _export(report, base_url, history, export_dir: Path, parents_end) -> None:
     code = 0
     try:
         parents_end.close()
-        for path, content in export_files(report.kb, base_url).items():
+        for path, content in export_files(report.kb, base_url, history=history).items():
             target = export_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from macros.exports.files import LOCAL_BASE_URL, export_files
+from macros.kb.history import History, read_history
 from macros.kb.problems import DataError
 from macros.kb.report import Report
 from macros.kb.sitepaths import site_paths
 from macros.kb.validate import validate
+from macros.rendering.history import HistoryRenderer
 from macros.rendering.markup import Linker
 from macros.session import downloads, prerender
 from macros.session.pages import record_page
@@ -38,6 +40,7 @@ class Settings:
     base_url: str  # the site's absolute URL, ending in '/' (for exports and feeds)
     directory_urls: bool
     reserved: frozenset[str] = frozenset()  # the paths of the site's own files (docs_dir): no record may take one
+    cache_dir: Path | None = None  # where the history is cached by commit (macros.kb.history)
 
 
 def settings_of(config) -> Settings:
@@ -49,6 +52,7 @@ def settings_of(config) -> Settings:
         base_url=url if url.endswith("/") else url + "/",
         directory_urls=config.use_directory_urls,
         reserved=site_paths(config.docs_dir),
+        cache_dir=Path(os.environ.get("KB_CACHE_DIR") or project / ".cache") / "kb-history",
     )
 
 
@@ -69,6 +73,7 @@ class BuildSession:
         self.settings = settings
         self._fingerprint = _fingerprint(settings.data_dir)
         self._report: Report | None = None
+        self._history: History | None = None
         self._exports: dict[str, bytes] | None = None
         self._worker: prerender.Prerender | None = None
         if previous is not None:
@@ -92,6 +97,17 @@ class BuildSession:
             raise DataError(self._report.problems)
         return self._report
 
+    @property
+    def history(self) -> History:
+        """The data's history from git (read once per build, cached by commit on disk)."""
+        if self._history is None:
+            self._history = read_history(self.settings.data_dir, self.settings.cache_dir)
+        return self._history
+
+    def recent_changes(self, page_url: str) -> str:
+        linker = Linker(page_url, self.settings.directory_urls)
+        return HistoryRenderer(self.report.kb, self.history, linker).page()
+
     # -- pages -----------------------------------------------------------------
 
     def start_prerender(self, jobs: list[tuple[str, str, str, str]]) -> None:
@@ -102,7 +118,9 @@ class BuildSession:
             return
         report = self.report
         try:
-            self._worker = prerender.Prerender(report, jobs, self.settings.directory_urls, self.settings.base_url)
+            self._worker = prerender.Prerender(
+                report, jobs, self.settings.directory_urls, self.settings.base_url, self.history
+            )
         except (OSError, ValueError):  # no fork here, or no pipe
             self._worker = None
 
@@ -119,14 +137,16 @@ class BuildSession:
         return markdown
 
     def record_page(self, kind: str, record_id: str, page_url: str) -> str:
-        return record_page(self.report, kind, record_id, page_url, self.settings.directory_urls, self.settings.base_url)
+        return record_page(
+            self.report, kind, record_id, page_url, self.settings.directory_urls, self.settings.base_url, self.history
+        )
 
     # -- downloads -------------------------------------------------------------
 
     def exports(self) -> dict[str, bytes]:
         """The export files of this build (made once: the downloads page and the post-build step ask)."""
         if self._exports is None:
-            self._exports = export_files(self.report.kb, self.settings.base_url)
+            self._exports = export_files(self.report.kb, self.settings.base_url, history=self.history)
         return self._exports
 
     def download_sizes(self, wait: bool = True) -> dict[str, int] | None:

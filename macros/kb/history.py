@@ -1,0 +1,376 @@
+"""The knowledge base's history: what each change merged into the branch did to its claims.
+
+A change is a commit on the first-parent line of HEAD (on the default branch: each merge or
+squashed pull request, each direct push) that changed something under the data folder. Its
+effect is the claim-level diff (macros.kb.diff) of the records it touched, from before it to
+after it. Each change is dated by its commit (the committer's time), which says when the
+knowledge base learned something, never when the thing happened.
+
+How it is read (git through macros.kb.gitread; why the git command, see there): one
+`git rev-list` for the chain, one `git diff-tree --stdin` for what each commit changed, one
+`git cat-file --batch` for the blobs of the record files that changed (a source also when its
+archived text changed). Each version of a record file is loaded once, with the normal loader,
+from a temporary folder (versions are dealt into as few folders as their names allow, so that a
+history of thousands of versions takes a handful of loads). A version the current loader cannot
+read (an older format, a mistake later fixed) is skipped: its record is compared from its last
+readable version to its next. Symbolic links and submodules in a commit's tree are never read.
+
+The result is cached by commit: <cache>/<HEAD's id>-<digest>.json, the digest covering the data
+folder's path and this code (macros/kb and the schemas), so a change to either starts afresh. The
+same commit gives the same history, and the same bytes, whether computed or read from the cache
+(it always goes through the JSON form). Without git, a repository, or with a shallow clone, the
+history is unavailable, with the reason why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from macros.kb.diff import (
+    ClaimChange,
+    KbDiff,
+    RecordView,
+    diff_from_json,
+    diff_to_json,
+    diff_views,
+    record_view,
+)
+from macros.kb.gitread import Commit, GitError, GitUnavailable, Repository, TreeChange
+from macros.kb.kinds import KIND_OF_FOLDER
+from macros.kb.load import load
+from macros.kb.revision import MAX_BLOB_BYTES
+
+CACHE_VERSION = 1
+_CODE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parents[2] / "data" / "schemas")
+_ARCHIVE = re.compile(rb"(?m)^archive:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*\.txt)[\"']?[ \t]*(?:#.*)?$")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change merged into the branch: its commit, when it was committed, what it did."""
+
+    commit: str
+    timestamp: int  # committer's time, seconds since the epoch
+    diff: KbDiff
+
+    @property
+    def short(self) -> str:
+        return self.commit[:10]
+
+    @property
+    def anchor(self) -> str:
+        """Its anchor on the Recent changes page (and its feed entry's id there)."""
+        return f"change-{self.short}"
+
+    @property
+    def when(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.timestamp, dt.UTC)
+
+    @property
+    def date(self) -> str:
+        """The day of the commit, in UTC: 2026-06-08."""
+        return self.when.date().isoformat()
+
+    @property
+    def instant(self) -> str:
+        """The commit's time in UTC, as RFC 3339: 2026-06-08T09:30:00Z."""
+        return self.when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class ClaimEvent:
+    """Something that happened to one claim: it was added, or changed (how)."""
+
+    change: Change
+    added: bool
+    detail: ClaimChange | None = None  # for a change
+
+
+@dataclass
+class RecordHistory:
+    """One current record's history: the change that first recorded it, the last that changed it,
+    and for each of its claims (by current id) what happened to it."""
+
+    first: Change
+    last: Change
+    claims: dict[str, list[ClaimEvent]] = field(default_factory=dict)
+
+
+class History:
+    """The changes of the branch, oldest first, with each current record's dates and claims' events.
+    `reason` says why there is none (then `available` is false)."""
+
+    def __init__(self, changes: tuple[Change, ...] = (), head: str | None = None, reason: str = ""):
+        self.changes = tuple(changes)
+        self.head = head
+        self.reason = reason
+
+    @classmethod
+    def unavailable(cls, reason: str) -> History:
+        return cls((), None, reason)
+
+    @property
+    def available(self) -> bool:
+        return not self.reason
+
+    def newest_first(self) -> list[Change]:
+        return list(reversed(self.changes))
+
+    def of(self, record_id: str) -> RecordHistory | None:
+        return self.records.get(record_id)
+
+    @cached_property
+    def records(self) -> dict[str, RecordHistory]:
+        """Each record id at the end of the history -> its history (renames followed)."""
+        found: dict[str, RecordHistory] = {}
+        for change in self.changes:
+            for record in change.diff.records:
+                if record.status == "removed":
+                    found.pop(record.id, None)
+                    continue
+                if record.status == "added":
+                    found[record.id] = RecordHistory(
+                        change, change, {c.id: [ClaimEvent(change, True)] for c in record.claims_added}
+                    )
+                    continue
+                history = found.pop(record.old_id or record.id, None) or RecordHistory(change, change)
+                history.last = change
+                for claim in record.claims_removed:
+                    history.claims.pop(claim.id, None)
+                for claim_change in record.claims_changed:
+                    events = history.claims.pop(claim_change.old.id, [])
+                    events.append(ClaimEvent(change, False, claim_change))
+                    history.claims[claim_change.new.id] = events
+                for claim in record.claims_added:
+                    history.claims[claim.id] = [ClaimEvent(change, True)]
+                found[record.id] = history
+        return found
+
+    # -- the cache's form --------------------------------------------------------------
+
+    def to_json(self) -> dict:
+        return {
+            "version": CACHE_VERSION,
+            "head": self.head,
+            "changes": [
+                {"commit": c.commit, "timestamp": c.timestamp, "diff": diff_to_json(c.diff)} for c in self.changes
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> History:
+        return cls(
+            tuple(Change(c["commit"], c["timestamp"], diff_from_json(c["diff"])) for c in data["changes"]),
+            data["head"],
+        )
+
+
+# -- reading it ---------------------------------------------------------------------------
+
+
+def read_history(data_dir: Path, cache_dir: Path | None = None) -> History:
+    """The history of the data folder `data_dir` on HEAD's first-parent line (from the cache in
+    `cache_dir` when it has it, written there otherwise); unavailable, with a reason, when git or
+    the repository cannot give it."""
+    try:
+        repo = Repository.containing(Path(data_dir))
+        head = repo.head()
+        if head is None:
+            return History.unavailable("the repository has no commit yet")
+        data_path = repo.path_in_repository(Path(data_dir))
+        cache_file = None
+        if cache_dir is not None:
+            digest = hashlib.sha256(f"{CACHE_VERSION}\0{data_path}\0{code_digest()}".encode()).hexdigest()[:16]
+            cache_file = Path(cache_dir) / f"{head}-{digest}.json"
+            cached = _read_cache(cache_file)
+            if cached is not None:
+                return cached
+        if not repo.tree(head, data_path):
+            return History.unavailable("the data folder has not been committed")
+        history = History.from_json(compute_history(repo, head, data_path).to_json())
+    except (GitUnavailable, GitError) as error:
+        return History.unavailable(str(error))
+    if cache_file is not None:
+        _write_cache(cache_file, history)
+    return history
+
+
+def code_digest() -> str:
+    """A digest of the code and schemas a history is computed with."""
+    digest = hashlib.sha256()
+    for folder in _CODE_DIRS:
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".json") and path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path) -> History | None:
+    try:
+        data = json.loads(path.read_bytes())
+        if data.get("version") == CACHE_VERSION:
+            return History.from_json(data)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # none yet, or unreadable: computed again
+    return None
+
+
+def _write_cache(path: Path, history: History) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".history-", suffix=".json")
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            json.dump(history.to_json(), file, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only checkout: no cache, the same history
+
+
+# -- computing it ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Version:
+    """One version of a record file: its path in the data folder, its blob and (a source) its archive's."""
+
+    path: str  # people/eddie-wu.yml
+    blob: str
+    archive: str = ""  # the archive's file name
+    archive_blob: str = ""
+
+    @property
+    def kind(self) -> str:
+        return KIND_OF_FOLDER[self.path.split("/", 1)[0]]
+
+    @property
+    def stem(self) -> str:
+        return self.path.rsplit("/", 1)[1][: -len(".yml")]
+
+
+_UNREADABLE = object()
+
+
+def _record_path(path: str) -> bool:
+    folder, _, name = path.partition("/")
+    return folder in KIND_OF_FOLDER and "/" not in name and name.endswith(".yml") and not name.startswith(".")
+
+
+def compute_history(repo: Repository, head: str, data_path: str) -> History:
+    chain = repo.first_parent_chain(head)
+    changed = repo.changes(chain, data_path)
+    chain = [c for c in chain if c.id in changed]
+    prefix = f"{data_path}/" if data_path else ""
+
+    def local(change: TreeChange) -> str:
+        return change.path[len(prefix) :]
+
+    # Which archive each version of a source record names (read from its bytes: sources are few).
+    source_blobs = {
+        c.new_id
+        for commit in chain
+        for c in changed[commit.id]
+        if c.new_id and local(c).startswith("sources/") and _record_path(local(c))
+    }
+    archive_names = {
+        blob: (match.group(1).decode() if (match := _ARCHIVE.search(data or b"")) else "")
+        for blob, data in repo.blobs(sorted(source_blobs), MAX_BLOB_BYTES).items()
+    }
+
+    # Walk the changes over the data folder's tree: each commit's record versions, before and after.
+    tree: dict[str, tuple[str, str]] = {}  # path -> (mode, blob)
+    plan: list[tuple[Commit, list[tuple[str, _Version | None]]]] = []
+    for commit in chain:
+        touched: set[str] = set()
+        archives: set[str] = set()
+        for change in changed[commit.id]:
+            path = local(change)
+            if change.new_id is None:
+                tree.pop(path, None)
+            else:
+                tree[path] = (change.new_mode, change.new_id)
+            if _record_path(path):
+                touched.add(path)
+            elif path.startswith("sources/") and path.endswith(".txt"):
+                archives.add(path[len("sources/") :])
+        if archives:
+            for path, (_mode, blob) in tree.items():
+                if path.startswith("sources/") and _record_path(path) and archive_names.get(blob) in archives:
+                    touched.add(path)
+        versions = []
+        for path in sorted(touched):
+            mode, blob = tree.get(path, ("", ""))
+            if not blob or mode not in ("100644", "100755"):
+                versions.append((path, None))  # gone, or not a regular file: not a record
+                continue
+            archive = archive_names.get(blob, "") if path.startswith("sources/") else ""
+            archive_mode, archive_blob = tree.get(f"sources/{archive}", ("", "")) if archive else ("", "")
+            if archive_mode not in ("100644", "100755"):
+                archive_blob = ""
+            versions.append((path, _Version(path, blob, archive, archive_blob)))
+        plan.append((commit, versions))
+
+    views = _load_versions(repo, data_path, {v for _, versions in plan for _, v in versions if v is not None})
+
+    changes: list[Change] = []
+    last_readable: dict[str, RecordView] = {}
+    for commit, versions in plan:
+        before: dict[str, RecordView] = {}
+        after: dict[str, RecordView] = {}
+        for path, version in versions:
+            view = views[version] if version is not None else None
+            if view is _UNREADABLE:
+                continue  # compared later, from its last readable version
+            previous = last_readable.pop(path, None)
+            if previous is not None:
+                before[previous.id] = previous
+            if view is not None:
+                after[view.id] = view
+                last_readable[path] = view
+        diff = diff_views(before, after)
+        if diff:
+            changes.append(Change(commit.id, commit.timestamp, diff))
+    return History(tuple(changes), head)
+
+
+def _load_versions(repo: Repository, data_path: str, versions: set[_Version]) -> dict[_Version, object]:
+    """Each version's view (or _UNREADABLE), loaded by the normal loader from temporary folders: as
+    many folders as one file name has versions, each loaded once."""
+    ordered = sorted(versions, key=lambda v: (v.path, v.blob, v.archive_blob))
+    blobs = repo.blobs([v.blob for v in ordered] + [v.archive_blob for v in ordered if v.archive_blob], MAX_BLOB_BYTES)
+    slots: list[tuple[dict[str, str], list[_Version]]] = []  # (file name -> blob, versions) per folder
+    for version in ordered:
+        wanted = {version.path: version.blob}
+        if version.archive_blob:
+            wanted[f"sources/{version.archive}"] = version.archive_blob
+        for files, members in slots:
+            if all(files.get(name, blob) == blob for name, blob in wanted.items()) and version.path not in files:
+                files.update(wanted)
+                members.append(version)
+                break
+        else:
+            slots.append((dict(wanted), [version]))
+    found: dict[_Version, object] = {}
+    for files, members in slots:
+        with tempfile.TemporaryDirectory(prefix="kb-history-") as temporary:
+            root = Path(temporary)
+            data_dir = root / data_path if data_path else root
+            for name in sorted({path.split("/", 1)[0] for path in files}):
+                (data_dir / name).mkdir(parents=True, exist_ok=True)
+            for name, blob in files.items():
+                content = blobs.get(blob)
+                if content is not None:  # names are checked: `_record_path`, and archives by pattern
+                    (data_dir / name).write_bytes(content)
+            loaded = load(data_dir, root)
+        for version in members:
+            record = loaded.kb.table(version.kind).get(version.stem)
+            found[version] = record_view(record) if record is not None else _UNREADABLE
+    return found

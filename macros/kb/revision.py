@@ -1,0 +1,122 @@
+"""The knowledge base as it was at a commit, loaded and validated without checking anything out.
+
+The regular files under the data folder at that commit are read from git's object store
+(macros.kb.gitread) and written into a fresh temporary folder, where the normal validator reads
+them, as it reads the work tree. A commit's tree is untrusted input like any data: a symbolic
+link or a submodule in it is skipped and reported, never followed or written; a name that is
+not one plain path component ('', '.', '..', one holding '/' or NUL) is skipped and reported;
+every file is created new (O_EXCL, O_NOFOLLOW) inside folders this module made itself.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from macros.kb.diff import KbDiff, diff_knowledge_bases
+from macros.kb.gitread import Repository, TreeEntry
+from macros.kb.report import Report
+from macros.kb.validate import validate
+
+# A blob larger than this is not read (a record may have 1 MB; an archived text, much less than this).
+MAX_BLOB_BYTES = 64 << 20
+
+
+@dataclass
+class Skipped:
+    """A tree entry of the data folder that was not read, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Revision:
+    """The knowledge base at a commit (or in the work tree, `commit` None): its validation report,
+    and what in the commit's tree was not read."""
+
+    label: str  # what to call it: a short commit id, or "work tree"
+    commit: str | None
+    report: Report
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _safe_parts(relative: str) -> list[str] | None:
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") or "\0" in part for part in parts):
+        return None
+    return parts
+
+
+def write_tree(entries: list[TreeEntry], prefix: str, blobs: dict[str, bytes | None], target: Path) -> list[Skipped]:
+    """Write the regular files among `entries` (paths under `prefix`) into `target`, which must be a
+    new, empty folder; return what was not written."""
+    skipped: list[Skipped] = []
+    made = {""}
+    root = os.open(target, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for entry in entries:
+            relative = entry.path[len(prefix) + 1 :] if prefix else entry.path
+            if not entry.regular:
+                what = {"120000": "a symbolic link", "160000": "a submodule"}.get(entry.mode, f"mode {entry.mode}")
+                skipped.append(Skipped(entry.path, f"{what}: not read"))
+                continue
+            parts = _safe_parts(relative)
+            if parts is None:
+                skipped.append(Skipped(entry.path, "not a plain file name: not read"))
+                continue
+            content = blobs.get(entry.id)
+            if content is None:
+                skipped.append(Skipped(entry.path, f"larger than {MAX_BLOB_BYTES >> 20} MiB, or unreadable: not read"))
+                continue
+            for depth in range(1, len(parts)):
+                folder = "/".join(parts[:depth])
+                if folder not in made:
+                    os.mkdir(folder, dir_fd=root)
+                    made.add(folder)
+            try:
+                descriptor = os.open(relative, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=root)
+            except OSError as error:  # a name that is also a folder's, say
+                skipped.append(Skipped(entry.path, f"could not be written ({error.strerror}): not read"))
+                continue
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(content)
+    finally:
+        os.close(root)
+    return skipped
+
+
+def load_revision(repo: Repository, commit: str, data_path: str) -> Revision:
+    """Validate the data folder (`data_path`, relative to the repository's top) as it is at `commit`.
+    Problems name files as in the repository (data/people/x.yml)."""
+    entries = repo.tree(commit, data_path)
+    blobs = repo.blobs([e.id for e in entries if e.regular], MAX_BLOB_BYTES)
+    with tempfile.TemporaryDirectory(prefix="kb-revision-") as temporary:
+        root = Path(temporary)
+        data_dir = root / data_path if data_path else root
+        data_dir.mkdir(parents=True, exist_ok=True)
+        skipped = write_tree(entries, data_path, blobs, data_dir)
+        report = validate(data_dir, root)
+    return Revision(commit[:12], commit, report, skipped)
+
+
+def load_work_tree(data_dir: Path, root: Path) -> Revision:
+    return Revision("work tree", None, validate(data_dir, root))
+
+
+@dataclass
+class Comparison:
+    base: Revision
+    head: Revision
+    diff: KbDiff
+
+
+def compare(repo: Repository, base: str, head: str | None, data_dir: Path, root: Path) -> Comparison:
+    """The knowledge base at commit `base` against commit `head`, or against the work tree (`data_dir`,
+    problems named relative to `root`) when `head` is None."""
+    data_path = repo.path_in_repository(data_dir)
+    before = load_revision(repo, base, data_path)
+    after = load_revision(repo, head, data_path) if head else load_work_tree(data_dir, root)
+    return Comparison(before, after, diff_knowledge_bases(before.report.kb, after.report.kb))
