@@ -201,6 +201,7 @@ def test_every_export_is_there(files):
             "data/knowledge-base.jsonld",
             "data/popolo.json",
             "feed.xml",
+            "changes.xml",
         }
     )
     assert all(isinstance(content, bytes) and content for content in files.values())

@@ -6,15 +6,15 @@ are shown apart from the dates of events, and labelled so. Everything from the d
 every link is relative to the page it is on.
 
 Pages stay small: the Recent changes page lists the latest `MAX_CHANGES` changes, each with at
-most `MAX_ITEMS` claims per list; a record's History is one collapsed <details>, listing the
-claims whose text or quotes changed or that came after the record (at most `MAX_CLAIMS`, each
-with its last `MAX_EVENTS` events), each change shown as a word-level difference.
+most `MAX_ITEMS` claims per list; a record's History is one line (its dates) over a collapsed
+list of the claims whose text or quotes changed or that came after the record (their last
+`MAX_EVENTS` events, only the words that changed), within `RECORD_BYTES`: a large entity page
+has little room left.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 
 from macros.kb.diff import ClaimChange, ClaimView, KbDiff, RecordDiff, count_phrase, describe
 from macros.kb.history import Change, ClaimEvent, History
@@ -24,8 +24,8 @@ from macros.rendering.markup import Linker, esc, tag
 
 MAX_CHANGES = 100
 MAX_ITEMS = 12
-MAX_CLAIMS = 15
-MAX_EVENTS = 3
+MAX_EVENTS = 2
+RECORD_BYTES = 900  # a record's history rows at most: entity pages stay within 60 KB
 CONTEXT_WORDS = 5
 PAGE_PATH = "changes/"
 NOT_SEARCHED = ' { data-search-exclude="true" }'
@@ -41,26 +41,23 @@ DATES_NOTE = "dates of changes to this knowledge base, not of the events"
 def word_diff(old: str, new: str) -> str:
     """HTML of what changed from `old` to `new`, word by word: removed words in <del>, added in <ins>,
     long unchanged runs shortened to their ends."""
-    a, b = re.findall(r"\S+\s*", old), re.findall(r"\S+\s*", new)
+    a, b = old.split(), new.split()
     out = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    opcodes = matcher.get_opcodes()
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     for number, (op, i1, i2, j1, j2) in enumerate(opcodes):
         if op == "equal":
             words = a[i1:i2]
-            first, last = number == 0, number == len(opcodes) - 1
             if len(words) > 2 * CONTEXT_WORDS + 2:
-                head = [] if first else words[:CONTEXT_WORDS]
-                tail = [] if last else words[-CONTEXT_WORDS:]
-                out.append(esc("".join(head)) + "… " + esc("".join(tail)))
-            else:
-                out.append(esc("".join(words)))
+                head = [] if number == 0 else words[:CONTEXT_WORDS]
+                tail = [] if number == len(opcodes) - 1 else words[-CONTEXT_WORDS:]
+                words = [*head, "…", *tail]
+            out.append(esc(" ".join(words)))
             continue
         if i2 > i1:
-            out.append(tag("del", esc("".join(a[i1:i2]).rstrip())) + " ")
+            out.append(tag("del", esc(" ".join(a[i1:i2]))))
         if j2 > j1:
-            out.append(tag("ins", esc("".join(b[j1:j2]).rstrip())) + " ")
-    return "".join(out).strip()
+            out.append(tag("ins", esc(" ".join(b[j1:j2]))))
+    return " ".join(out)
 
 
 class HistoryRenderer:
@@ -190,54 +187,109 @@ class HistoryRenderer:
     # -- a record's History section ------------------------------------------------
 
     def record_section(self, record_id: str) -> str:
-        """The History section of a record's page, as Markdown (its heading) and HTML."""
-        heading = f"\n## History{NOT_SEARCHED}\n\n"
+        """A record's History, as HTML: when the knowledge base first recorded it and last changed it
+        and, collapsed, the claims whose text or quotes changed or that came later (within
+        RECORD_BYTES, the rest counted)."""
         if not self.history.available:
-            return heading + tag("p", "History is unavailable for this build.", class_="kb-history-unavailable") + "\n"
+            return "\n" + tag("p", "History: unavailable for this build.", class_="kb-history-dates") + "\n"
         found = self.history.of(record_id)
         if found is None:
-            return heading + tag("p", "Not in the committed history yet.", class_="kb-history-dates") + "\n"
-        dates = tag(
-            "p",
-            f"First recorded {self.date(found.first)}, last changed {self.date(found.last)} "
-            f'<span class="kb-help">({DATES_NOTE})</span>',
-            class_="kb-history-dates",
+            return "\n" + tag("p", "History: not in the committed history yet.", class_="kb-history-dates") + "\n"
+        dates = (
+            f"History: first recorded {_time(found.first)}, last changed {_time(found.last)} "
+            f'<span class="kb-help">({DATES_NOTE})</span>'
         )
         record = self.kb.get(record_id)
-        current = {c.id for c in record.claims} if record is not None else set()
-        rows = []
+        claims = {c.id: c for c in record.claims} if record is not None else {}
+        changed = []
         for claim_id, events in found.claims.items():
-            if claim_id not in current:
-                continue
-            later = [e for e in events if not e.added or e.change.commit != found.first.commit]
-            if later:
-                rows.append(self.claim_row(record_id, claim_id, events))
+            shown = [
+                e
+                for e in events
+                if (e.added and e.change.commit != found.first.commit)
+                or (not e.added and (e.detail.changed("text") or e.detail.quotes_changed or e.detail.cites_added))
+            ]
+            if claim_id in claims and shown:
+                changed.append((claims[claim_id], shown[-MAX_EVENTS:]))
+        labels = _labels([claim_text(self.kb, claim) for claim, _ in changed])
+        rows = [self.claim_row(claim, events, label) for (claim, events), label in zip(changed, labels)]
         if not rows:
-            return heading + dates + tag("p", "Its claims are as first recorded.", class_="kb-help") + "\n"
-        more = len(rows) - MAX_CLAIMS
-        items = rows[:MAX_CLAIMS] + ([tag("li", f"and {more} more", class_="kb-more")] if more > 0 else [])
-        details = tag(
-            "details",
-            tag("summary", f"How its claims changed ({len(rows)})")
-            + tag("ul", "".join(items), class_="kb-history-claims"),
-            class_="kb-history",
+            return "\n" + tag("p", dates, class_="kb-history-dates", data_search_exclude="true") + "\n"
+        kept, size = [], 0
+        for row in rows:
+            size += len(row.encode("utf-8"))
+            if size > RECORD_BYTES and kept:
+                break
+            kept.append(row)
+        if len(kept) < len(rows):
+            kept.append(tag("li", f"and {len(rows) - len(kept)} more: see Recent changes", class_="kb-more"))
+        return (
+            "\n"
+            + tag(
+                "details",
+                tag("summary", dates) + tag("ul", "".join(kept), class_="kb-history-claims"),
+                class_="kb-history",
+                data_search_exclude="true",
+            )
+            + "\n"
         )
-        return heading + dates + details + "\n"
 
-    def claim_row(self, record_id: str, claim_id: str, events: list[ClaimEvent]) -> str:
-        record = self.kb.get(record_id)
-        claim = next(c for c in record.claims if c.id == claim_id)
-        label = tag("a", esc(_short(claim_text(self.kb, claim))), href=f"#{claim_id}")
-        shown = events[-MAX_EVENTS:]
+    def claim_row(self, claim, events: list[ClaimEvent], label: str) -> str:
+        """One claim's changes in few bytes: its first words (a link to it), then each change."""
+        label = tag("a", esc(label), href=f"#{claim.id}")
         parts = []
-        if len(events) > len(shown):
-            parts.append(f"{len(events) - len(shown)} earlier")
-        for event in shown:
+        for event in events:
             if event.added:
-                parts.append(f"added {self.date(event.change)}")
-            else:
-                parts.append(f"changed {self.date(event.change)}: {self.what_changed(event.detail)}")
-        return tag("li", label + " — " + "; ".join(parts))
+                parts.append(f"added {_time(event.change)}")
+                continue
+            detail = event.detail
+            what = [f"text: {compact_diff(f.old, f.new)}" for f in detail.fields if f.name == "text"]
+            what += [f"quote: {compact_diff(q.old, q.new)}" for q in detail.quotes_changed]
+            what += [f"quote added: “{esc(_first_words(c.quote, 12))}”" for c in detail.cites_added]
+            parts.append(f"{_time(event.change)} " + "; ".join(what))
+        return tag("li", label + " " + "; ".join(parts))
+
+
+def _time(change: Change) -> str:
+    return f"<time>{esc(change.date)}</time>"  # an ISO date: its own machine-readable value
+
+
+def _labels(texts: list[str], words: int = 5, most: int = 15) -> list[str]:
+    """Each text's first words, as few as tell it from the others' (up to `most`)."""
+    counts = [words] * len(texts)
+    while True:
+        labels = [_first_words(text, count) for text, count in zip(texts, counts)]
+        repeated = {label for label in labels if labels.count(label) > 1}
+        grow = [i for i, label in enumerate(labels) if label in repeated and counts[i] < most]
+        if not grow:
+            return labels
+        for i in grow:
+            counts[i] += 2
+
+
+def _first_words(text: str, count: int = 6) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+def compact_diff(old: str, new: str) -> str:
+    """Only what changed, word by word, with a word of context: '… asset <ins>within the ecosystem</ins>'."""
+    a, b = old.split(), new.split()
+    out = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            words = a[i1:i2]
+            if len(words) > 2:
+                first, last = i1 == 0, i2 == len(a)
+                words = ["…", words[-1]] if first else [words[0], "…"] if last else [words[0], "…", words[-1]]
+            out.append(esc(" ".join(words)))
+            continue
+        if i2 > i1:
+            out.append(tag("del", esc(_first_words(" ".join(a[i1:i2]), 10))))
+        if j2 > j1:
+            out.append(tag("ins", esc(_first_words(" ".join(b[j1:j2]), 10))))
+    return " ".join(out)
 
 
 def _value(value) -> str:
