@@ -12,7 +12,8 @@ Through the git command (subprocess), not dulwich or pygit2, because:
   tree or the index (GIT_OPTIONAL_LOCKS=0: not even an index refresh);
 - determinism: plumbing commands only, whose output does not depend on configuration; full
   object ids, NUL-separated paths, replace refs ignored, pathspecs taken literally, and none of
-  the caller's GIT_* variables (a hook's GIT_DIR would point elsewhere). The configuration is
+  the caller's GIT_* variables (a hook's GIT_DIR would point elsewhere; GIT_CEILING_DIRECTORIES,
+  which only limits where a repository is looked for, is kept). The configuration is
   left alone: `safe.directory`, which a CI runner may need, lives there;
 - safety with untrusted trees: nothing in a tree is followed. A symbolic link (mode 120000) or
   a submodule (160000) is a tree entry like any other, reported by its mode; only regular
@@ -43,7 +44,8 @@ class GitError(Exception):
 
 
 def _environment() -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    # GIT_CEILING_DIRECTORIES only stops the search for a repository: kept (tests use it).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k == "GIT_CEILING_DIRECTORIES"}
     env.update(
         GIT_NO_REPLACE_OBJECTS="1",
         GIT_OPTIONAL_LOCKS="0",
