@@ -45,18 +45,23 @@ _HEADLINE_FIELDS = ("title", "question", "url", "publisher", "published", "kind"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _ZWSP = "&#8203;"
+# One pass (str.translate): control characters to spaces, bidi controls to their code point, every
+# ASCII punctuation character backslash-escaped, and '@' and '#' followed by a zero-width space.
+_MD_TABLE: dict[int, str] = dict.fromkeys((*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029), " ")
+_MD_TABLE.update(
+    {code: f"[U+{code:04X}]" for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+)
+_MD_TABLE.update({ord(c): "\\" + c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+_MD_TABLE[ord("@")] = "\\@" + _ZWSP
+_MD_TABLE[ord("#")] = "\\#" + _ZWSP
+_WWW = re.compile(r"(?i)(www)\\\.")
 
 
 def md(text: object) -> str:
     """Text from the data as GitHub Markdown that shows exactly it: no markup, no live link, no mention."""
-    text = _CONTROL.sub(" ", str(text))
-    text = _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
-    text = _PUNCTUATION.sub(r"\\\1", text)
-    text = text.replace("\\@", "\\@" + _ZWSP).replace("\\#", "\\#" + _ZWSP)
-    text = text.replace("\\:\\/\\/", "\\:" + _ZWSP + "\\/\\/")
-    return re.sub(r"(?i)(www)\\\.", lambda m: m.group(1) + _ZWSP + "\\.", text)
+    text = str(text).translate(_MD_TABLE).replace("\\:\\/\\/", "\\:" + _ZWSP + "\\/\\/")
+    return _WWW.sub(lambda m: m.group(1) + _ZWSP + "\\.", text)
 
 
 def plain(text: object) -> str:
@@ -302,24 +307,23 @@ def as_markdown(comparison: Comparison, max_bytes: int | None = None) -> str:
     items = _Writer(comparison, md, lambda s: f"**{s}**", lambda s: s).build()
     head = [f"### {_title(comparison, _md_code)}", "", f"**{_summary(comparison.diff)}**", ""]
     head += [f"> [!WARNING]\n> {w}\n" for w in _warnings(comparison, md)]
-    out = "\n".join(head) + "\n"
+    out = ["\n".join(head) + "\n"]
+    size = len(out[0].encode("utf-8"))
     section = None
     for number, item in enumerate(items):
-        block = ""
-        if item.section != section:
-            block += f"\n#### {item.section}\n\n"
+        block = f"\n#### {item.section}\n\n" if item.section != section else ""
         block += "".join("  " * level + "- " + text + "\n" for level, text in item.lines)
-        if max_bytes is not None and len((out + block).encode("utf-8")) > max_bytes - 400:
-            left = len(items) - number
-            out += (
-                f"\n> [!NOTE]\n> This summary is cut here to stay within {max_bytes:,} bytes: {left} more item(s) "
-                f"of {len(items)} are left out. The full report has them all (`python -m scripts.kb diff`, "
-                "or this run's `kb-diff` artifact).\n"
+        size += len(block.encode("utf-8"))
+        if max_bytes is not None and size > max_bytes - 400:
+            out.append(
+                f"\n> [!NOTE]\n> This summary is cut here to stay within {max_bytes:,} bytes: {len(items) - number} "
+                f"more item(s) of {len(items)} are left out. The full report has them all "
+                "(`python -m scripts.kb diff`, or this run's `kb-diff` artifact).\n"
             )
-            return out
+            break
         section = item.section
-        out += block
-    return out
+        out.append(block)
+    return "".join(out)
 
 
 def as_json(comparison: Comparison) -> str:
