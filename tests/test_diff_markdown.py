@@ -121,7 +121,9 @@ def test_md_escapes_each_special_character():
     assert md("a\nb\rc\x1bd") == "a b c d"
     for character in "\\`*_{}[]()#+-.!|<>&~\"'":
         html = cmarkgfm.github_flavored_markdown_to_html(md(f"x{character}{character}y"))
-        assert BeautifulSoup(html, "html.parser").get_text().strip().replace("\u200b", "") == f"x{character}{character}y"
+        assert (
+            BeautifulSoup(html, "html.parser").get_text().strip().replace("\u200b", "") == f"x{character}{character}y"
+        )
 
 
 def test_what_can_lose_evidence_comes_first():
