@@ -6,6 +6,7 @@ Usage::
                             [--results docs/assets/performance.json]
     python -m scripts.bench --plot docs/assets/performance.json --svg docs/assets/performance.svg
     python -m scripts.bench --entities 24000 --validate-only
+    python -m scripts.bench --entities 1000 --history 500 [--repeat 3]
 
 One run, in order (progress on stderr):
 
@@ -25,6 +26,15 @@ One run, in order (progress on stderr):
 then print exactly one line on stdout::
 
     bench: entities=N pages=P build_s=X floor_s=Y ratio=X/Y validate_s=V linkcheck_s=L site_mb=S search_index_mb=I
+
+--history C measures the history instead (macros/kb/history.py): the synthetic knowledge base is
+committed C times into a git repository (`scripts.synth.make_history`: the data, then one to
+three statements edited per commit; packed, as a clone is), and the project's build is timed
+without the repository's history (its .git moved aside), with it and an empty cache (the first
+build of a commit), and with it cached (every later build), alternately, --repeat times each;
+`kb diff` between the first and the last commit is timed too (the whole command). One line::
+
+    bench-history: entities=N commits=C build_s=X cold_s=Y warm_s=Z cold_ratio=Y/X warm_ratio=Z/X diff_s=D
 
 Both builds run in a fresh Python process, timed from its start to its exit
 as `mkdocs build` would be (less the writing of the captured pages, after the
@@ -374,6 +384,98 @@ def validate_only(entities: int, seed: int, work: Path, repeat: int = 1) -> dict
     }
 
 
+def history_bench(entities: int, commits: int, seed: int, work: Path, repeat: int = 1) -> dict:
+    """The cost of the history in the build, and the time of `kb diff` between two revisions (medians)."""
+    from scripts.synth import generate, make_history
+
+    base = (work / f"n{entities}-history{commits}").resolve()
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir(parents=True)
+    data, site, cache = base / "data", base / "site", base / "cache"
+    progress(f"generating {entities} entities and committing them {commits} times (seed {seed})")
+    started = time.perf_counter()
+    counts = generate(entities, data, seed)
+    ids = make_history(base, commits, seed)
+    subprocess.run(["git", "-C", str(base), "repack", "-adq"], check=True)  # packed, as a clone is
+    progress(f"    {counts['citations']} citations, {len(ids)} commits ({time.perf_counter() - started:.0f} s)")
+    env = dict(
+        os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", KB_DATA=str(data), KB_CACHE_DIR=str(cache)
+    )
+    for name in ("SITE_URL", "REPO_URL", "EDIT_URI"):
+        env.pop(name, None)
+
+    diffs = []
+    for _ in range(repeat):
+        seconds, _ = run_timed(
+            [
+                sys.executable,
+                "-m",
+                "scripts.kb",
+                "--data",
+                str(data),
+                "diff",
+                ids[0],
+                ids[-1],
+                "--out",
+                str(base / "diff.txt"),
+            ],
+            env,
+            "kb diff",
+        )
+        diffs.append(seconds)
+        progress(f"    kb diff {ids[0][:10]} {ids[-1][:10]}: {seconds:.2f} s")
+    runs: dict[str, list[float]] = {"none": [], "cold": [], "warm": []}
+    for run in range(1, repeat + 1):
+        # Alternately, so that whatever else the machine does weighs on all three alike.
+        (base / ".git").rename(base / ".git-aside")
+        try:
+            runs["none"].append(child(ROOT / "mkdocs.yml", site, None, env, "the build without history")["seconds"])
+        finally:
+            (base / ".git-aside").rename(base / ".git")
+        shutil.rmtree(cache, ignore_errors=True)
+        runs["cold"].append(child(ROOT / "mkdocs.yml", site, None, env, "the build, history not cached")["seconds"])
+        runs["warm"].append(child(ROOT / "mkdocs.yml", site, None, env, "the build, history cached")["seconds"])
+        progress(
+            f"    run {run} of {repeat}: without history {runs['none'][-1]:.2f} s, not cached "
+            f"{runs['cold'][-1]:.2f} s, cached {runs['warm'][-1]:.2f} s"
+        )
+    changes = len(list((site / "changes").glob("index.html")))
+    if not changes:
+        raise SystemExit("bench: the build made no Recent changes page")
+
+    def median(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    none, cold, warm = median(runs["none"]), median(runs["cold"]), median(runs["warm"])
+    biggest, biggest_page = largest_page(site)
+    return {
+        "entities": entities,
+        "commits": len(ids),
+        "build_s": round(none, 2),
+        "cold_s": round(cold, 2),
+        "warm_s": round(warm, 2),
+        "cold_ratio": round(cold / none, 3),
+        "warm_ratio": round(warm / none, 3),
+        "diff_s": round(median(diffs), 2),
+        "runs_s": {key: [round(v, 2) for v in values] for key, values in runs.items()},
+        "diff_runs_s": [round(v, 2) for v in diffs],
+        "largest_entity_page_kb": round(biggest / 1024, 1),
+        "largest_entity_page": biggest_page,
+        "runs": repeat,
+        "seed": seed,
+        "cpus": os.cpu_count(),
+    }
+
+
+def history_line(result: dict) -> str:
+    return (
+        f"bench-history: entities={result['entities']} commits={result['commits']} build_s={result['build_s']:.2f} "
+        f"cold_s={result['cold_s']:.2f} warm_s={result['warm_s']:.2f} cold_ratio={result['cold_ratio']:.3f} "
+        f"warm_ratio={result['warm_ratio']:.3f} diff_s={result['diff_s']:.2f}"
+    )
+
+
 def validate_line(result: dict) -> str:
     return (
         f"bench-validate: entities={result['entities']} citations={result['citations']} "
@@ -413,6 +515,13 @@ def save_validation(results_file: Path, result: dict) -> None:
     """Keep the figure of the large validation-only run in the results file."""
     results = _read_results(results_file)
     results["validation"] = result
+    _write_results(results_file, results)
+
+
+def save_history(results_file: Path, result: dict) -> None:
+    """Keep the figures of the history run in the results file."""
+    results = _read_results(results_file)
+    results["history"] = result
     _write_results(results_file, results)
 
 
@@ -522,6 +631,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="generate and validate only; print 'bench-validate: entities=N citations=C validate_s=V'",
     )
+    parser.add_argument(
+        "--history",
+        type=int,
+        metavar="C",
+        help="measure the history: commit the knowledge base C times, time the build without history, "
+        "not cached and cached, and kb diff; print 'bench-history: ...'",
+    )
     parser.add_argument("--child-build", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -538,6 +654,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.table:
         sys.stdout.write(table(args.table))
+        return 0
+    if args.history:
+        result = history_bench(args.entities, args.history, args.seed, args.work, max(1, args.repeat))
+        if args.results:
+            save_history(args.results, result)
+        print(history_line(result), flush=True)
         return 0
     if args.validate_only:
         result = validate_only(args.entities, args.seed, args.work, max(1, args.repeat))

@@ -20,6 +20,7 @@ from macros.kb import canonical
 from macros.kb.characters import printable
 from macros.kb.coverage import entries_left
 from macros.kb.gitread import GitError, GitUnavailable, Repository
+from macros.kb.history import read_history
 from macros.kb.intake import MAX_ID_CHARS, IntakeError, new_source
 from macros.kb.kinds import FOLDERS, claim_kinds, event_kinds
 from macros.kb.listing import list_records, record_file
@@ -137,8 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_formatter,
         help="write the data exports to a folder",
         description="Validate, then write the exports the site publishes (JSON and its "
-        "schema, CSV, JSON-LD, Popolo, Atom) into a folder, at the same "
-        "relative paths. Nothing is written if the data has problems.",
+        "schema, CSV, JSON-LD, Popolo, Atom feeds of the events and of the changes, the latter "
+        "from the git history) into a folder, at the same relative paths. Nothing is written if "
+        "the data has problems.",
     )
     export.add_argument("--out", type=Path, default=Path("exports"), help="the folder to write (default: exports)")
     export.add_argument(
@@ -391,7 +393,8 @@ def cmd_export(args) -> int:
     if not base_url.endswith("/"):
         base_url += "/"
     try:
-        files = export_files(report.kb, base_url)
+        cache = Path(os.environ.get("KB_CACHE_DIR") or Path.cwd() / ".cache") / "kb-history"
+        files = export_files(report.kb, base_url, history=read_history(args.data, cache))
     except ValueError as error:  # e.g. a base URL that is not absolute http(s)
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -28,8 +28,11 @@ from __future__ import annotations
 import argparse
 import calendar
 import hashlib
+import os
 import random
+import re
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -949,6 +952,54 @@ def generate(entities: int, out: Path, seed: int = 1) -> dict:
     generator = Generator(entities, seed)
     generator.generate()
     return generator.write(Path(out))
+
+
+_TEXT_LINE = re.compile(r"^((?:- |  )text: )([A-Za-z][^\n]*)$", re.M)
+
+
+def make_history(root: Path, commits: int, seed: int = 1) -> list[str]:
+    """Make `root` (which holds a data/ folder) a git repository with `commits` commits: the data as it
+    is, then each commit with the texts of one to three statements edited (records chosen at random,
+    the same ones for the same seed). Dated an hour apart from 2025-01-01, by a fixed author: the
+    same arguments give the same commit ids. Returns them, oldest first."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_AUTHOR_NAME="Synth",
+        GIT_AUTHOR_EMAIL="synth@example.com",
+        GIT_COMMITTER_NAME="Synth",
+        GIT_COMMITTER_EMAIL="synth@example.com",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+    )
+
+    def git(*args: str, hour: int = 0) -> str:
+        date = f"{1735689600 + 3600 * hour} +0000"  # 2025-01-01T00:00:00Z, plus `hour` hours
+        result = subprocess.run(
+            ["git", "-C", str(root), *args],
+            env={**env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout.strip()
+
+    git("init", "-q", "-b", "main")
+    git("add", "data")
+    git("commit", "-q", "-m", "The synthetic knowledge base", hour=0)
+    ids = [git("rev-parse", "HEAD")]
+    files = sorted(p for p in (root / "data").glob("*/*.yml") if "statements:" in p.read_text(encoding="utf-8"))
+    rng = random.Random(f"history-{seed}")
+    for number in range(1, commits):
+        for path in rng.sample(files, min(len(files), rng.randint(1, 3))):
+            text = path.read_text(encoding="utf-8")
+            lines = list(_TEXT_LINE.finditer(text))
+            if lines:
+                line = rng.choice(lines)
+                edited = f"{line.group(1)}{line.group(2).rstrip('.')} (revision {number})."
+                path.write_text(text[: line.start()] + edited + text[line.end() :], encoding="utf-8")
+        git("commit", "-q", "-a", "-m", f"Revision {number}", hour=number)
+        ids.append(git("rev-parse", "HEAD"))
+    return ids
 
 
 def main(argv: list[str] | None = None) -> int:

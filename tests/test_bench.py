@@ -129,3 +129,33 @@ def test_targets_table_says_what_is_met_and_what_is_not():
     }
     assert set(_verdicts(bad).values()) == {"**no**"}
     assert set(_verdicts({"runs": []}).values()) == {"**no**"}  # nothing measured is nothing met
+
+
+HISTORY_LINE = re.compile(
+    r"bench-history: entities=(?P<entities>\d+) commits=(?P<commits>\d+) build_s=\d+\.\d\d cold_s=\d+\.\d\d "
+    r"warm_s=\d+\.\d\d cold_ratio=\d+\.\d{3} warm_ratio=\d+\.\d{3} diff_s=\d+\.\d\d"
+)
+
+
+@pytest.mark.slow
+def test_history_bench_makes_a_history_and_prints_its_line(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL", "EDIT_URI", "KB_DATA")}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.bench", "--entities", "20", "--history", "6", "--work", str(tmp_path)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    (line,) = result.stdout.strip().splitlines()
+    match = HISTORY_LINE.fullmatch(line)
+    assert match, line
+    assert (match["entities"], match["commits"]) == ("20", "6")
+    work = tmp_path / "n20-history6"
+    log = subprocess.run(["git", "-C", str(work), "rev-list", "--count", "HEAD"], capture_output=True, text=True)
+    assert log.stdout.strip() == "6"
+    page = (work / "site" / "changes" / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="kb-change"') == 6  # each commit changed a statement: six changes

@@ -96,7 +96,7 @@ def _text(value) -> str:
 
 
 def _facts(*pairs: tuple[str, object]) -> tuple[tuple[str, str], ...]:
-    return tuple((name, _text(value)) for name, value in pairs)
+    return tuple([(name, _text(value)) for name, value in pairs])
 
 
 def claim_view(claim: Claim, facts: tuple[tuple[str, str], ...] = ()) -> ClaimView:

@@ -9,17 +9,18 @@ knowledge base learned something, never when the thing happened.
 How it is read (git through macros.kb.gitread; why the git command, see there): one
 `git rev-list` for the chain, one `git diff-tree --stdin` for what each commit changed, one
 `git cat-file --batch` for the blobs of the record files that changed (a source also when its
-archived text changed). Each version of a record file is loaded once, with the normal loader,
-from a temporary folder (versions are dealt into as few folders as their names allow, so that a
-history of thousands of versions takes a handful of loads). A version the current loader cannot
-read (an older format, a mistake later fixed) is skipped: its record is compared from its last
-readable version to its next. Symbolic links and submodules in a commit's tree are never read.
+archived text changed). Each version of a record file is built once, from its bytes in memory,
+by the loader's own steps (macros.kb.load.record_of_bytes: decoding, strict YAML, the schema, the
+record): writing thousands of versions to files first took most of the time. A version the
+current loader cannot read (an older format, a mistake later fixed) is skipped: its record is
+compared from its last readable version to its next. Symbolic links and submodules in a
+commit's tree are never read.
 
 The result is cached by commit: <cache>/<HEAD's id>-<digest>.json, the digest covering the data
 folder's path and this code (macros/kb and the schemas), so a change to either starts afresh. The
 same commit gives the same history, and the same bytes, whether computed or read from the cache
-(it always goes through the JSON form). Without git, a repository, or with a shallow clone, the
-history is unavailable, with the reason why.
+(its JSON form keeps everything: a test renders both). Without git, a repository, or with a
+shallow clone, the history is unavailable, with the reason why.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ from macros.kb.diff import (
 )
 from macros.kb.gitread import Commit, GitError, GitUnavailable, Repository, TreeChange
 from macros.kb.kinds import KIND_OF_FOLDER
-from macros.kb.load import load
-from macros.kb.revision import MAX_BLOB_BYTES
+from macros.kb.load import record_of_bytes
+from macros.kb.revision import MAX_BLOB_BYTES, memory_folder
 
 CACHE_VERSION = 1
 _CODE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parents[2] / "data" / "schemas")
@@ -195,7 +196,7 @@ def read_history(data_dir: Path, cache_dir: Path | None = None) -> History:
                 return cached
         if not repo.tree(head, data_path):
             return History.unavailable("the data folder has not been committed")
-        history = History.from_json(compute_history(repo, head, data_path).to_json())
+        history = compute_history(repo, head, data_path)
     except (GitUnavailable, GitError) as error:
         return History.unavailable(str(error))
     if cache_file is not None:
@@ -228,7 +229,7 @@ def _write_cache(path: Path, history: History) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".history-", suffix=".json")
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            json.dump(history.to_json(), file, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            file.write(json.dumps(history.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")))
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except OSError:
@@ -342,35 +343,26 @@ def compute_history(repo: Repository, head: str, data_path: str) -> History:
 
 
 def _load_versions(repo: Repository, data_path: str, versions: set[_Version]) -> dict[_Version, object]:
-    """Each version's view (or _UNREADABLE), loaded by the normal loader from temporary folders: as
-    many folders as one file name has versions, each loaded once."""
+    """Each version's view (or _UNREADABLE): its bytes read and built as the loader does, in memory; a
+    source's archived text from a temporary folder (one per version of an archive: sources are few)."""
     ordered = sorted(versions, key=lambda v: (v.path, v.blob, v.archive_blob))
     blobs = repo.blobs([v.blob for v in ordered] + [v.archive_blob for v in ordered if v.archive_blob], MAX_BLOB_BYTES)
-    slots: list[tuple[dict[str, str], list[_Version]]] = []  # (file name -> blob, versions) per folder
-    for version in ordered:
-        wanted = {version.path: version.blob}
-        if version.archive_blob:
-            wanted[f"sources/{version.archive}"] = version.archive_blob
-        for files, members in slots:
-            if all(files.get(name, blob) == blob for name, blob in wanted.items()) and version.path not in files:
-                files.update(wanted)
-                members.append(version)
-                break
-        else:
-            slots.append((dict(wanted), [version]))
+    prefix = f"{data_path}/" if data_path else ""
     found: dict[_Version, object] = {}
-    for files, members in slots:
-        with tempfile.TemporaryDirectory(prefix="kb-history-") as temporary:
-            root = Path(temporary)
-            data_dir = root / data_path if data_path else root
-            for name in sorted({path.split("/", 1)[0] for path in files}):
-                (data_dir / name).mkdir(parents=True, exist_ok=True)
-            for name, blob in files.items():
-                content = blobs.get(blob)
-                if content is not None:  # names are checked: `_record_path`, and archives by pattern
-                    (data_dir / name).write_bytes(content)
-            loaded = load(data_dir, root)
-        for version in members:
-            record = loaded.kb.table(version.kind).get(version.stem)
+    with tempfile.TemporaryDirectory(prefix="kb-history-", dir=memory_folder()) as temporary:
+        archives: dict[tuple[str, str], Path] = {}
+        for version in ordered:
+            raw = blobs.get(version.blob)
+            directory = None
+            if version.kind == "source":
+                key = (version.archive, version.archive_blob)
+                directory = archives.get(key)
+                if directory is None:
+                    directory = archives[key] = Path(temporary) / str(len(archives))
+                    directory.mkdir()
+                    content = blobs.get(version.archive_blob) if version.archive_blob else None
+                    if content is not None:  # its name is checked: _ARCHIVE's pattern
+                        (directory / version.archive).write_bytes(content)
+            record = record_of_bytes(version.kind, raw, prefix + version.path, directory) if raw is not None else None
             found[version] = record_view(record) if record is not None else _UNREADABLE
     return found

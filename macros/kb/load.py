@@ -177,6 +177,27 @@ def _unreadable(shown: str, error: OSError) -> Problem:
     return Problem(shown, 1, 1, "unexpected-file", f"the file cannot be read: {error.strerror}", "check the file")
 
 
+def record_of_bytes(kind: str, raw: bytes, shown: str, directory: Path | None = None):
+    """The record a file of `kind` with these bytes makes, as `read_records` builds it, or None when
+    the file has a problem that keeps it out of the model. `shown` is its path (its name must match
+    its id); a source's archived text is read from `directory`. For the bytes of files that are not
+    on disk: the versions of a record in git's history (macros.kb.history)."""
+    stem = shown.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    text, file_problems = decode(raw, shown)
+    if text is None or file_problems:
+        return None
+    doc, parse_problems = parse(text, shown)
+    if parse_problems or schemas.check(kind, doc) or check_texts(doc) or doc.data.get("id") != stem:
+        return None
+    if kind == "source" and directory is None:
+        return None
+    builder = _Builder(doc, kind)
+    try:
+        return builder.build(directory)
+    except _Invalid:
+        return None
+
+
 class _Invalid(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems

@@ -1,8 +1,8 @@
 """The knowledge base as it was at a commit, loaded and validated without checking anything out.
 
 The regular files under the data folder at that commit are read from git's object store
-(macros.kb.gitread) and written into a fresh temporary folder, where the normal validator reads
-them, as it reads the work tree. A commit's tree is untrusted input like any data: a symbolic
+(macros.kb.gitread) and written into a fresh temporary folder (in memory where the system has
+one), where the normal validator reads them, as it reads the work tree. A commit's tree is untrusted input like any data: a symbolic
 link or a submodule in it is skipped and reported, never followed or written; a name that is
 not one plain path component ('', '.', '..', one holding '/' or NUL) is skipped and reported;
 every file is created new (O_EXCL, O_NOFOLLOW) inside folders this module made itself.
@@ -10,6 +10,7 @@ every file is created new (O_EXCL, O_NOFOLLOW) inside folders this module made i
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ from macros.kb.validate import validate
 
 # A blob larger than this is not read (a record may have 1 MB; an archived text, much less than this).
 MAX_BLOB_BYTES = 64 << 20
+# Where the temporary folder goes when the system has a folder in memory (tmpfs): thousands of small
+# files are written and read once. When it is full (a container's is small), the usual place.
+MEMORY_FOLDER = "/dev/shm"
 
 
 @dataclass
@@ -41,6 +45,11 @@ class Revision:
     commit: str | None
     report: Report
     skipped: list[Skipped] = field(default_factory=list)
+
+
+def memory_folder() -> str | None:
+    """MEMORY_FOLDER if this system has it, else None (the usual temporary folder)."""
+    return MEMORY_FOLDER if os.path.isdir(MEMORY_FOLDER) and os.access(MEMORY_FOLDER, os.W_OK) else None
 
 
 def _safe_parts(relative: str) -> list[str] | None:
@@ -93,13 +102,19 @@ def load_revision(repo: Repository, commit: str, data_path: str) -> Revision:
     Problems name files as in the repository (data/people/x.yml)."""
     entries = repo.tree(commit, data_path)
     blobs = repo.blobs([e.id for e in entries if e.regular], MAX_BLOB_BYTES)
-    with tempfile.TemporaryDirectory(prefix="kb-revision-") as temporary:
-        root = Path(temporary)
-        data_dir = root / data_path if data_path else root
-        data_dir.mkdir(parents=True, exist_ok=True)
-        skipped = write_tree(entries, data_path, blobs, data_dir)
-        report = validate(data_dir, root)
-    return Revision(commit[:12], commit, report, skipped)
+    for folder in (memory_folder(), None):
+        try:
+            with tempfile.TemporaryDirectory(prefix="kb-revision-", dir=folder) as temporary:
+                root = Path(temporary)
+                data_dir = root / data_path if data_path else root
+                data_dir.mkdir(parents=True, exist_ok=True)
+                skipped = write_tree(entries, data_path, blobs, data_dir)
+                report = validate(data_dir, root)
+            return Revision(commit[:12], commit, report, skipped)
+        except OSError as error:
+            if folder is None or error.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+    raise AssertionError("unreachable")
 
 
 def load_work_tree(data_dir: Path, root: Path) -> Revision:
