@@ -425,40 +425,49 @@ def history_bench(entities: int, commits: int, seed: int, work: Path, repeat: in
         )
         diffs.append(seconds)
         progress(f"    kb diff {ids[0][:10]} {ids[-1][:10]}: {seconds:.2f} s")
-    runs: dict[str, list[float]] = {"none": [], "cold": [], "warm": []}
+    runs: dict[str, list[dict]] = {"none": [], "cold": [], "warm": []}
     for run in range(1, repeat + 1):
         # Alternately, so that whatever else the machine does weighs on all three alike.
         (base / ".git").rename(base / ".git-aside")
         try:
-            runs["none"].append(child(ROOT / "mkdocs.yml", site, None, env, "the build without history")["seconds"])
+            runs["none"].append(child(ROOT / "mkdocs.yml", site, None, env, "the build without history"))
         finally:
             (base / ".git-aside").rename(base / ".git")
         shutil.rmtree(cache, ignore_errors=True)
-        runs["cold"].append(child(ROOT / "mkdocs.yml", site, None, env, "the build, history not cached")["seconds"])
-        runs["warm"].append(child(ROOT / "mkdocs.yml", site, None, env, "the build, history cached")["seconds"])
+        runs["cold"].append(child(ROOT / "mkdocs.yml", site, None, env, "the build, history not cached"))
+        runs["warm"].append(child(ROOT / "mkdocs.yml", site, None, env, "the build, history cached"))
         progress(
-            f"    run {run} of {repeat}: without history {runs['none'][-1]:.2f} s, not cached "
-            f"{runs['cold'][-1]:.2f} s, cached {runs['warm'][-1]:.2f} s"
+            f"    run {run} of {repeat}: "
+            + ", ".join(
+                f"{what} {runs[key][-1]['seconds']:.2f} s ({_cpu_total(runs[key][-1]):.2f} s of CPU)"
+                for key, what in (("none", "without history"), ("cold", "not cached"), ("warm", "cached"))
+            )
         )
-    changes = len(list((site / "changes").glob("index.html")))
-    if not changes:
+    if not (site / "changes" / "index.html").is_file():
         raise SystemExit("bench: the build made no Recent changes page")
 
     def median(values: list[float]) -> float:
         return sorted(values)[len(values) // 2]
 
-    none, cold, warm = median(runs["none"]), median(runs["cold"]), median(runs["warm"])
+    def ratio(key: str, measure) -> float:
+        # Each build against the build without history just before it: the machine's speed drifts.
+        return median([measure(with_) / measure(without) for with_, without in zip(runs[key], runs["none"])])
+
     biggest, biggest_page = largest_page(site)
     return {
         "entities": entities,
         "commits": len(ids),
-        "build_s": round(none, 2),
-        "cold_s": round(cold, 2),
-        "warm_s": round(warm, 2),
-        "cold_ratio": round(cold / none, 3),
-        "warm_ratio": round(warm / none, 3),
+        "build_s": round(median([r["seconds"] for r in runs["none"]]), 2),
+        "cold_s": round(median([r["seconds"] for r in runs["cold"]]), 2),
+        "warm_s": round(median([r["seconds"] for r in runs["warm"]]), 2),
+        "cold_ratio": round(ratio("cold", lambda r: r["seconds"]), 3),
+        "warm_ratio": round(ratio("warm", lambda r: r["seconds"]), 3),
+        # CPU time, all the build's processes: what the history costs, whatever else the machine does.
+        "cold_cpu_ratio": round(ratio("cold", _cpu_total), 3),
+        "warm_cpu_ratio": round(ratio("warm", _cpu_total), 3),
         "diff_s": round(median(diffs), 2),
-        "runs_s": {key: [round(v, 2) for v in values] for key, values in runs.items()},
+        "runs_s": {key: [round(r["seconds"], 2) for r in values] for key, values in runs.items()},
+        "runs_cpu_s": {key: [round(_cpu_total(r), 2) for r in values] for key, values in runs.items()},
         "diff_runs_s": [round(v, 2) for v in diffs],
         "largest_entity_page_kb": round(biggest / 1024, 1),
         "largest_entity_page": biggest_page,
@@ -468,11 +477,16 @@ def history_bench(entities: int, commits: int, seed: int, work: Path, repeat: in
     }
 
 
+def _cpu_total(run: dict) -> float:
+    return run["cpu_seconds"] + run["children_cpu_seconds"]
+
+
 def history_line(result: dict) -> str:
     return (
         f"bench-history: entities={result['entities']} commits={result['commits']} build_s={result['build_s']:.2f} "
         f"cold_s={result['cold_s']:.2f} warm_s={result['warm_s']:.2f} cold_ratio={result['cold_ratio']:.3f} "
-        f"warm_ratio={result['warm_ratio']:.3f} diff_s={result['diff_s']:.2f}"
+        f"warm_ratio={result['warm_ratio']:.3f} cold_cpu_ratio={result['cold_cpu_ratio']:.3f} "
+        f"warm_cpu_ratio={result['warm_cpu_ratio']:.3f} diff_s={result['diff_s']:.2f}"
     )
 
 

@@ -26,11 +26,13 @@ shallow clone, the history is unavailable, with the reason why.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -181,6 +183,24 @@ def read_history(data_dir: Path, cache_dir: Path | None = None) -> History:
     """The history of the data folder `data_dir` on HEAD's first-parent line (from the cache in
     `cache_dir` when it has it, written there otherwise); unavailable, with a reason, when git or
     the repository cannot give it."""
+    with _gc_paused():
+        return _read_history(Path(data_dir), cache_dir)
+
+
+@contextmanager
+def _gc_paused():
+    """A history is a great many small objects and no reference cycles: the cycle collector, run again
+    and again while they pile up, would take longer than making them (as in validate.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_history(data_dir: Path, cache_dir: Path | None) -> History:
     try:
         repo = Repository.containing(Path(data_dir))
         head = repo.head()

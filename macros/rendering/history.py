@@ -67,20 +67,11 @@ class HistoryRenderer:
         self.kb = kb
         self.history = history
         self.link = linker
-        listed = history.newest_first()[:MAX_CHANGES]
-        self.listed = {change.commit for change in listed}
 
     # -- shared ----------------------------------------------------------------
 
     def name_of(self, record_id: str) -> str:
         return self.kb.name_of(record_id)
-
-    def date(self, change: Change) -> str:
-        """The change's date, linked to it on the Recent changes page when it is listed there."""
-        time = tag("time", esc(change.date), datetime=change.instant)
-        if change.commit not in self.listed:
-            return time
-        return tag("a", time, href=self.link.page(PAGE_PATH, change.anchor))
 
     def record_link(self, record_id: str, anchor: str | None = None) -> str:
         record = self.kb.get(record_id)
@@ -144,7 +135,7 @@ class HistoryRenderer:
         summary = tag("p", esc(count_phrase(diff.counts())), class_="kb-change-counts")
         added, changed, removed, records = [], [], [], []
         for record in diff.records:
-            if record.status in ("added", "removed", "renamed"):
+            if record.status in ("added", "removed", "renamed") or record.fields:
                 records.append(self.record_line(record))
             added += [self.claim_item(record.id, c) for c in record.claims_added]
             removed += [
@@ -182,6 +173,9 @@ class HistoryRenderer:
             return tag("li", f"{kind} renamed: {esc(record.old_id)} → {self.record_link(record.id)}")
         if record.status == "removed":
             return tag("li", f"{kind} removed: {esc(record.name)}")
+        if record.status == "changed":
+            fields = ", ".join(esc(f.name.replace("_", " ")) for f in record.fields)
+            return tag("li", f"{kind} changed: {self.record_link(record.id)} ({fields})")
         return tag("li", f"{kind} added: {self.record_link(record.id)}")
 
     # -- a record's History section ------------------------------------------------

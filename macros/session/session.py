@@ -102,6 +102,8 @@ class BuildSession:
         """The data's history from git (read once per build, cached by commit on disk)."""
         if self._history is None:
             self._history = read_history(self.settings.data_dir, self.settings.cache_dir)
+            self._history.records  # noqa: B018 (its index, made once here rather than in each process)
+            gc.freeze()  # as the report's: its many objects live as long as the build, out of the collector's way
         return self._history
 
     def recent_changes(self, page_url: str) -> str:
