@@ -405,6 +405,20 @@ def history_bench(entities: int, commits: int, seed: int, work: Path, repeat: in
     for name in ("SITE_URL", "REPO_URL", "EDIT_URI"):
         env.pop(name, None)
 
+    # The history alone, in this process: its CPU time (git's included), not cached and then cached.
+    from macros.kb.history import read_history
+
+    own = {}
+    for what in ("cold", "warm"):
+        if what == "cold":
+            shutil.rmtree(cache, ignore_errors=True)
+        started_cpu, started_children = _cpu(), _cpu(resource.RUSAGE_CHILDREN)
+        found = read_history(data, cache / "kb-history")
+        own[what] = _cpu() - started_cpu + _cpu(resource.RUSAGE_CHILDREN) - started_children
+        if len(found.changes) != commits:
+            raise SystemExit(f"bench: {len(found.changes)} changes in the history, not {commits}")
+    progress(f"    the history alone: {own['cold']:.2f} s of CPU not cached, {own['warm']:.2f} s cached")
+
     diffs = []
     for _ in range(repeat):
         seconds, _ = run_timed(
@@ -465,6 +479,10 @@ def history_bench(entities: int, commits: int, seed: int, work: Path, repeat: in
         # CPU time, all the build's processes: what the history costs, whatever else the machine does.
         "cold_cpu_ratio": round(ratio("cold", _cpu_total), 3),
         "warm_cpu_ratio": round(ratio("warm", _cpu_total), 3),
+        "history_cpu_s": round(own["cold"], 2),
+        "history_cached_cpu_s": round(own["warm"], 2),
+        # The history's own CPU time against the whole build's (all its processes), without history.
+        "history_cpu_share": round(own["cold"] / median([_cpu_total(r) for r in runs["none"]]), 3),
         "diff_s": round(median(diffs), 2),
         "runs_s": {key: [round(r["seconds"], 2) for r in values] for key, values in runs.items()},
         "runs_cpu_s": {key: [round(_cpu_total(r), 2) for r in values] for key, values in runs.items()},
@@ -486,7 +504,8 @@ def history_line(result: dict) -> str:
         f"bench-history: entities={result['entities']} commits={result['commits']} build_s={result['build_s']:.2f} "
         f"cold_s={result['cold_s']:.2f} warm_s={result['warm_s']:.2f} cold_ratio={result['cold_ratio']:.3f} "
         f"warm_ratio={result['warm_ratio']:.3f} cold_cpu_ratio={result['cold_cpu_ratio']:.3f} "
-        f"warm_cpu_ratio={result['warm_cpu_ratio']:.3f} diff_s={result['diff_s']:.2f}"
+        f"warm_cpu_ratio={result['warm_cpu_ratio']:.3f} history_cpu_share={result['history_cpu_share']:.3f} "
+        f"diff_s={result['diff_s']:.2f}"
     )
 
 

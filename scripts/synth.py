@@ -987,16 +987,16 @@ def make_history(root: Path, commits: int, seed: int = 1) -> list[str]:
     git("add", "data")
     git("commit", "-q", "-m", "The synthetic knowledge base", hour=0)
     ids = [git("rev-parse", "HEAD")]
-    files = sorted(p for p in (root / "data").glob("*/*.yml") if "statements:" in p.read_text(encoding="utf-8"))
+    files = sorted(p for p in (root / "data").glob("*/*.yml") if _TEXT_LINE.search(p.read_text(encoding="utf-8")))
+    if not files:
+        raise ValueError("no statement to edit: the knowledge base is too small for a history")
     rng = random.Random(f"history-{seed}")
     for number in range(1, commits):
         for path in rng.sample(files, min(len(files), rng.randint(1, 3))):
             text = path.read_text(encoding="utf-8")
-            lines = list(_TEXT_LINE.finditer(text))
-            if lines:
-                line = rng.choice(lines)
-                edited = f"{line.group(1)}{line.group(2).rstrip('.')} (revision {number})."
-                path.write_text(text[: line.start()] + edited + text[line.end() :], encoding="utf-8")
+            line = rng.choice(list(_TEXT_LINE.finditer(text)))
+            edited = f"{line.group(1)}{line.group(2).rstrip('.')} (revision {number})."
+            path.write_text(text[: line.start()] + edited + text[line.end() :], encoding="utf-8")
         git("commit", "-q", "-a", "-m", f"Revision {number}", hour=number)
         ids.append(git("rev-parse", "HEAD"))
     return ids

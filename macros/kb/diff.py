@@ -289,8 +289,8 @@ def diff_views(old: dict[str, RecordView], new: dict[str, RecordView]) -> KbDiff
     added = [new[i] for i in sorted(new.keys() - old.keys())]
     for record_id in sorted(old.keys() & new.keys()):
         before, after = old[record_id], new[record_id]
-        if before.content == after.content and before.kind == after.kind:
-            continue
+        if before.kind == after.kind and before.fields == after.fields and before.claims == after.claims:
+            continue  # (claims are kept in one order: equal tuples, equal content)
         if before.kind != after.kind:  # the same id for another kind of record: not the same record
             removed.append(before)
             added.append(after)

@@ -217,6 +217,8 @@ class HistoryRenderer:
             kept.append(row)
         if len(kept) < len(rows):
             kept.append(tag("li", f"and {len(rows) - len(kept)} more: see Recent changes", class_="kb-more"))
+        if len(rows) < len(claims):
+            kept.append(tag("li", "Its other claims are as first recorded.", class_="kb-more"))
         return (
             "\n"
             + tag(
