@@ -191,7 +191,7 @@ class HistoryRenderer:
             return "\n" + tag("p", "History: not in the committed history yet.", class_="kb-history-dates") + "\n"
         dates = (
             f"History: first recorded {_time(found.first)}, last changed {_time(found.last)} "
-            f'<span class="kb-help">({DATES_NOTE})</span>'
+            f'<span class="kb-history-note">({DATES_NOTE})</span>'
         )
         record = self.kb.get(record_id)
         claims = {c.id: c for c in record.claims} if record is not None else {}
