@@ -419,8 +419,9 @@ def history_bench(entities: int, commits: int, seed: int, work: Path, repeat: in
             raise SystemExit(f"bench: {len(found.changes)} changes in the history, not {commits}")
     progress(f"    the history alone: {own['cold']:.2f} s of CPU not cached, {own['warm']:.2f} s cached")
 
-    diffs = []
+    diffs, diff_cpus = [], []
     for _ in range(repeat):
+        started_children = _cpu(resource.RUSAGE_CHILDREN)
         seconds, _ = run_timed(
             [
                 sys.executable,
@@ -438,7 +439,8 @@ def history_bench(entities: int, commits: int, seed: int, work: Path, repeat: in
             "kb diff",
         )
         diffs.append(seconds)
-        progress(f"    kb diff {ids[0][:10]} {ids[-1][:10]}: {seconds:.2f} s")
+        diff_cpus.append(_cpu(resource.RUSAGE_CHILDREN) - started_children)
+        progress(f"    kb diff {ids[0][:10]} {ids[-1][:10]}: {seconds:.2f} s ({diff_cpus[-1]:.2f} s of CPU)")
     runs: dict[str, list[dict]] = {"none": [], "cold": [], "warm": []}
     for run in range(1, repeat + 1):
         # Alternately, so that whatever else the machine does weighs on all three alike.
@@ -484,6 +486,7 @@ def history_bench(entities: int, commits: int, seed: int, work: Path, repeat: in
         # The history's own CPU time against the whole build's (all its processes), without history.
         "history_cpu_share": round(own["cold"] / median([_cpu_total(r) for r in runs["none"]]), 3),
         "diff_s": round(median(diffs), 2),
+        "diff_cpu_s": round(median(diff_cpus), 2),
         "runs_s": {key: [round(r["seconds"], 2) for r in values] for key, values in runs.items()},
         "runs_cpu_s": {key: [round(_cpu_total(r), 2) for r in values] for key, values in runs.items()},
         "diff_runs_s": [round(v, 2) for v in diffs],
@@ -505,7 +508,7 @@ def history_line(result: dict) -> str:
         f"cold_s={result['cold_s']:.2f} warm_s={result['warm_s']:.2f} cold_ratio={result['cold_ratio']:.3f} "
         f"warm_ratio={result['warm_ratio']:.3f} cold_cpu_ratio={result['cold_cpu_ratio']:.3f} "
         f"warm_cpu_ratio={result['warm_cpu_ratio']:.3f} history_cpu_share={result['history_cpu_share']:.3f} "
-        f"diff_s={result['diff_s']:.2f}"
+        f"diff_s={result['diff_s']:.2f} diff_cpu_s={result['diff_cpu_s']:.2f}"
     )
 
 

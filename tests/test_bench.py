@@ -134,7 +134,8 @@ def test_targets_table_says_what_is_met_and_what_is_not():
 HISTORY_LINE = re.compile(
     r"bench-history: entities=(?P<entities>\d+) commits=(?P<commits>\d+) build_s=\d+\.\d\d cold_s=\d+\.\d\d "
     r"warm_s=\d+\.\d\d cold_ratio=\d+\.\d{3} warm_ratio=\d+\.\d{3} cold_cpu_ratio=\d+\.\d{3} "
-    r"warm_cpu_ratio=\d+\.\d{3} history_cpu_share=\d+\.\d{3} diff_s=\d+\.\d\d"
+    r"warm_cpu_ratio=\d+\.\d{3} history_cpu_share=\d+\.\d{3} diff_s=\d+\.\d\d "
+    r"diff_cpu_s=\d+\.\d\d"
 )
 
 

@@ -149,3 +149,19 @@ def test_the_feed_without_history_says_so(kb):
     assert feed.entries == []
     assert feed.feed.subtitle == "History is unavailable for this build: this is a shallow clone."
     assert feed.feed.updated == "2000-01-01T00:00:00Z"
+
+
+def test_the_cache_keeps_its_newest_files_only(told, tmp_path):
+    import os
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for number in range(history_module.CACHE_FILES_KEPT + 3):
+        old = cache / f"{number:040x}-0000000000000000.json"
+        old.write_text("{}", encoding="utf-8")
+        os.utime(old, ns=(number * 10**9, number * 10**9))
+    read_history(told.repo.root / "data", cache)
+    kept = sorted(p.name for p in cache.iterdir())
+    assert len(kept) == history_module.CACHE_FILES_KEPT
+    assert any(name.startswith(told.commits["merge"]) for name in kept)
+    assert f"{0:040x}-0000000000000000.json" not in kept  # the oldest went first

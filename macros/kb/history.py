@@ -52,6 +52,7 @@ from macros.kb.load import record_of_bytes
 from macros.kb.revision import MAX_BLOB_BYTES, memory_folder
 
 CACHE_VERSION = 1
+CACHE_FILES_KEPT = 8
 _CODE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parents[2] / "data" / "schemas")
 _ARCHIVE = re.compile(rb"(?m)^archive:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*\.txt)[\"']?[ \t]*(?:#.*)?$")
 
@@ -252,6 +253,10 @@ def _write_cache(path: Path, history: History) -> None:
             file.write(json.dumps(history.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")))
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+        # One file per commit built: the newest few are kept (a branch's builds, a rebuild or two).
+        kept = sorted(path.parent.glob("*.json"), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+        for old in kept[CACHE_FILES_KEPT:]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only checkout: no cache, the same history
 
