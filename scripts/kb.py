@@ -32,7 +32,7 @@ from macros.kb.safefiles import NotRegularFile, create_new, linked_folder, read_
 from macros.kb.shards import default_workers
 from macros.kb.sitepaths import site_paths
 from macros.kb.validate import validate
-from macros.rendering.changes import as_json, as_markdown, as_text
+from macros.rendering.diffreport import as_json, as_markdown, as_text
 
 PROG = "python -m scripts.kb"
 

@@ -145,7 +145,9 @@ def story(root: Path, data: Path | None = FIXTURE_DATA) -> Story:
     (root / "data/units/motion-lab.yml").rename(root / "data/units/robotics-lab.yml")
     repo.replace("data/units/robotics-lab.yml", "id: motion-lab", "id: robotics-lab")
     repo.replace(ben, "unit: motion-lab", "unit: robotics-lab")
-    repo.replace("data/events/motion-lab-folded-into-autonomy-division.yml", "  - motion-lab\n", "  - robotics-lab\n")
+    repo.replace(
+        "data/events/motion-lab-folded-into-autonomy-division.yml", "      - motion-lab\n", "      - robotics-lab\n"
+    )
     told.commits["rename"] = repo.commit("Motion Lab's record renamed")
 
     (root / ben).unlink()

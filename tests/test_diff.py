@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from gitrepo import GitRepo, story
 
-from macros.kb.diff import diff_knowledge_bases, diff_views, record_view, views_of
+from macros.kb.diff import describe, diff_knowledge_bases, diff_views, record_view, views_of
 from macros.kb.gitread import Repository
 from macros.kb.load import load
 from macros.kb.revision import load_revision
@@ -97,8 +97,9 @@ def test_a_rename_is_one_record_moved(told):
     # The records that refer to it changed with it, and say so.
     (role,) = records["ben-ortiz"].claims_changed
     assert ("unit", "motion-lab", "robotics-lab") in {(f.name, f.old, f.new) for f in role.fields}
-    (units,) = records["motion-lab-folded-into-autonomy-division"].fields
-    assert (units.old, units.new) == (("motion-lab",), ("robotics-lab",))
+    (merger,) = records["motion-lab-folded-into-autonomy-division"].claims_changed
+    assert ("units", "motion-lab", "robotics-lab") in {(f.name, f.old, f.new) for f in merger.fields}
+    assert describe(merger.new) == "robotics-lab merged into autonomy-division."
     assert "motion-lab" not in records
 
 
@@ -272,6 +273,7 @@ def test_kb_diff_between_two_revisions_as_json(told, kb_cli):
     assert report["base"]["commit"] == told.commits["reformat"]
     assert report["counts"] == {
         "claims added": 1,
+        "claims changed": 1,
         "claims removed": 3,
         "records added": 1,
         "records changed": 3,

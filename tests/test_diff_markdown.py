@@ -17,7 +17,7 @@ from macros.kb.load import Loaded
 from macros.kb.model import KnowledgeBase
 from macros.kb.report import Report
 from macros.kb.revision import Comparison, Revision
-from macros.rendering.changes import as_markdown, as_text, md
+from macros.rendering.diffreport import as_markdown, as_text, md
 
 HOSTILE = [
     "@octocat please look",

@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 from macros.exports.atom import ATOM, FALLBACK_UPDATED
 from macros.exports.common import Urls
 from macros.kb.diff import ClaimView, count_phrase, describe
-from macros.kb.history import Change, History
+from macros.kb.history import History, HistoryEntry
 
 CHANGES_PATH = "changes.xml"
 CHANGES_PAGE = "changes/"
@@ -51,7 +51,7 @@ def _list(title: str, items: list[str]) -> str:
     return f"<h3>{html.escape(title)}</h3><ul>" + "".join(f"<li>{item}</li>" for item in shown) + "</ul>"
 
 
-def entry_html(change: Change, urls: Urls) -> str:
+def entry_html(change: HistoryEntry, urls: Urls) -> str:
     added, changed, removed, records = [], [], [], []
     for record in change.diff.records:
         if record.status in ("added", "removed", "renamed"):

@@ -30,7 +30,7 @@ from macros.kb.model import Claim, Discrepancy, Event, KnowledgeBase, Person, Re
 Value = str | tuple[str, ...]  # a field's value: text ('' when absent), or a set of texts, sorted
 
 # The order claims are listed in: as a record's page shows them.
-FIELD_ORDER = ("name", "other_name", "role", "parent", "event", "when", "account", "statement")
+FIELD_ORDER = ("name", "other_name", "role", "parent", "event", "when", "change", "account", "statement")
 RENAME_LIKENESS = 0.5  # share of claims and quotes two records must have in common to be a rename
 CLAIM_LIKENESS = 0.5  # how alike two claims of one record must be to be one claim changed
 
@@ -157,8 +157,6 @@ def record_view(record: Record) -> RecordView:
         fields = [
             ("title", record.title),
             ("kind", record.kind),
-            ("original_units", tuple(sorted(set(record.original_units)))),
-            ("resulting_units", tuple(sorted(set(record.resulting_units)))),
             ("people", tuple(sorted(set(record.people)))),
         ]
         claims.append(claim_view(record.event_claim))
@@ -170,6 +168,20 @@ def record_view(record: Record) -> RecordView:
                     _facts(("date", w.date), ("relation", w.relation), ("event", w.event), ("phrase", w.phrase)),
                 )
             )
+        claims += [
+            claim_view(
+                c.claim,
+                _facts(
+                    ("change", c.change),
+                    ("units", ", ".join(sorted(set(c.units)))),
+                    ("into", c.into),
+                    ("from", c.source_parent),
+                    ("complete", c.complete),
+                    ("status", c.status),
+                ),
+            )
+            for c in record.changes
+        ]
         claims += [claim_view(s) for s in record.statements]
     elif isinstance(record, Discrepancy):
         fields = [
@@ -566,6 +578,22 @@ def describe(claim: ClaimView, name_of=None) -> str:
         span.append(status if status in ("former", "announced") else "")
         shown = ", ".join(part for part in span if part)
         return text + (f" ({shown})" if shown else "") + "."
+    if field_name == "change":
+        units = " and ".join(name(u) for u in claim.fact("units").split(", ") if u)
+        if claim.fact("complete") == "false":
+            units += ", among others"
+        into = claim.fact("into")
+        text = {
+            "merger": f"{units} merged into {name(into)}",
+            "regrouping": f"{units} regrouped under {name(into)}",
+            "formation": f"{units} formed" + (f" within {name(into)}" if into else ""),
+            "renaming": f"{units} renamed {name(into)}",
+            "dissolution": f"{units} dissolved",
+        }.get(claim.fact("change"), f"{claim.fact('change')}: {units}")
+        if claim.fact("from"):
+            text += f", from {name(claim.fact('from'))}"
+        status = claim.fact("status")
+        return (f"{status.capitalize()}: " if status and status != "done" else "") + text + "."
     if field_name == "when":
         parts = [f"dated {claim.fact('date')}"] if claim.fact("date") else []
         if claim.fact("phrase"):

@@ -58,7 +58,7 @@ _ARCHIVE = re.compile(rb"(?m)^archive:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*\.txt
 
 
 @dataclass(frozen=True)
-class Change:
+class HistoryEntry:
     """One change merged into the branch: its commit, when it was committed, what it did."""
 
     commit: str
@@ -93,7 +93,7 @@ class Change:
 class ClaimEvent:
     """Something that happened to one claim: it was added, or changed (how)."""
 
-    change: Change
+    change: HistoryEntry
     added: bool
     detail: ClaimChange | None = None  # for a change
 
@@ -103,8 +103,8 @@ class RecordHistory:
     """One current record's history: the change that first recorded it, the last that changed it,
     and for each of its claims (by current id) what happened to it."""
 
-    first: Change
-    last: Change
+    first: HistoryEntry
+    last: HistoryEntry
     claims: dict[str, list[ClaimEvent]] = field(default_factory=dict)
 
 
@@ -112,7 +112,7 @@ class History:
     """The changes of the branch, oldest first, with each current record's dates and claims' events.
     `reason` says why there is none (then `available` is false)."""
 
-    def __init__(self, changes: tuple[Change, ...] = (), head: str | None = None, reason: str = ""):
+    def __init__(self, changes: tuple[HistoryEntry, ...] = (), head: str | None = None, reason: str = ""):
         self.changes = tuple(changes)
         self.head = head
         self.reason = reason
@@ -125,7 +125,7 @@ class History:
     def available(self) -> bool:
         return not self.reason
 
-    def newest_first(self) -> list[Change]:
+    def newest_first(self) -> list[HistoryEntry]:
         return list(reversed(self.changes))
 
     def of(self, record_id: str) -> RecordHistory | None:
@@ -172,7 +172,7 @@ class History:
     @classmethod
     def from_json(cls, data: dict) -> History:
         return cls(
-            tuple(Change(c["commit"], c["timestamp"], diff_from_json(c["diff"])) for c in data["changes"]),
+            tuple(HistoryEntry(c["commit"], c["timestamp"], diff_from_json(c["diff"])) for c in data["changes"]),
             data["head"],
         )
 
@@ -346,7 +346,7 @@ def compute_history(repo: Repository, head: str, data_path: str) -> History:
 
     views = _load_versions(repo, data_path, {v for _, versions in plan for _, v in versions if v is not None})
 
-    changes: list[Change] = []
+    changes: list[HistoryEntry] = []
     last_readable: dict[str, RecordView] = {}
     for commit, versions in plan:
         before: dict[str, RecordView] = {}
@@ -363,7 +363,7 @@ def compute_history(repo: Repository, head: str, data_path: str) -> History:
                 last_readable[path] = view
         diff = diff_views(before, after)
         if diff:
-            changes.append(Change(commit.id, commit.timestamp, diff))
+            changes.append(HistoryEntry(commit.id, commit.timestamp, diff))
     return History(tuple(changes), head)
 
 

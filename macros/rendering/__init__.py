@@ -12,12 +12,12 @@ escaped here; every link is relative to the page it is on. Imports only the doma
     reference    the record format reference, from the schemas
     performance  the Performance page's tables, from the benchmark's results
     history      the Recent changes page and each record's History section, from the git history
-    changes      a comparison of two revisions as text, GitHub Markdown (escaped for it) or JSON
+    diffreport   a comparison of two revisions (kb diff) as text, GitHub Markdown (escaped for it) or JSON
 """
 
 __all__ = [
-    "changes",
     "claims",
+    "diffreport",
     "history",
     "lifecycle",
     "markup",

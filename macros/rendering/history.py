@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 
 from macros.kb.diff import ClaimChange, ClaimView, KbDiff, RecordDiff, count_phrase, describe
-from macros.kb.history import Change, ClaimEvent, History
+from macros.kb.history import ClaimEvent, History, HistoryEntry
 from macros.kb.model import KnowledgeBase
 from macros.kb.prose import claim_text
 from macros.rendering.markup import Linker, esc, tag
@@ -121,7 +121,7 @@ class HistoryRenderer:
         )
         return intro + "".join(self.change_block(change) for change in changes[:MAX_CHANGES])
 
-    def change_block(self, change: Change) -> str:
+    def change_block(self, change: HistoryEntry) -> str:
         heading = tag(
             "h2",
             tag("time", esc(change.date), datetime=change.instant)
@@ -246,7 +246,7 @@ class HistoryRenderer:
         return tag("li", label + " " + "; ".join(parts))
 
 
-def _time(change: Change) -> str:
+def _time(change: HistoryEntry) -> str:
     return f"<time>{esc(change.date)}</time>"  # an ISO date: its own machine-readable value
 
 
