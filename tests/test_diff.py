@@ -298,3 +298,20 @@ def test_kb_diff_errors_are_one_line(told, tmp_path, kb_cli, monkeypatch):
     (tmp_path / "data").mkdir()
     outside = kb_cli(["diff"], tmp_path)
     assert (outside.code, outside.err.strip()) == (2, "error: the data folder is not in a git repository")
+
+
+def test_the_base_loaded_in_a_second_process_gives_the_same_report(told, kb_cli, monkeypatch):
+    import subprocess
+    import sys
+
+    import macros.kb.revision as revision
+
+    arguments = ["diff", told.commits["initial"], told.commits["merge"], "--format", "json"]
+    forked = subprocess.run(  # a command line of its own: one thread, so the base is loaded in a child
+        [sys.executable, "-m", "scripts.kb", *arguments], cwd=told.repo.root, capture_output=True, text=True
+    )
+    assert forked.returncode == 0, forked.stderr
+    monkeypatch.setattr(revision, "can_fork", lambda: False)
+    alone = kb_cli(arguments, told.repo.root)
+    assert json.loads(forked.stdout) == json.loads(alone.out)
+    assert json.loads(alone.out)["records"]

@@ -13,10 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from macros.kb.diff import CitationView, ClaimView, KbDiff, RecordView, diff_views
-from macros.kb.load import Loaded
-from macros.kb.model import KnowledgeBase
-from macros.kb.report import Report
-from macros.kb.revision import Comparison, Revision
+from macros.kb.revision import Comparison, Side
 from macros.rendering.diffreport import as_markdown, as_text, md
 
 HOSTILE = [
@@ -41,12 +38,8 @@ HOSTILE = [
 ]
 
 
-def _empty_kb() -> KnowledgeBase:
-    return KnowledgeBase({}, {}, {}, {}, {})
-
-
-def _revision(label: str) -> Revision:
-    return Revision(label, None, Report([], {}, 0, 0, Loaded(_empty_kb(), {}, {})))
+def _revision(label: str) -> Side:
+    return Side(label, None, [], [], {})
 
 
 def _comparison(diff: KbDiff) -> Comparison:

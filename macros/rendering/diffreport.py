@@ -33,7 +33,7 @@ from macros.kb.diff import (
     describe,
     diff_to_json,
 )
-from macros.kb.revision import Comparison, Revision
+from macros.kb.revision import Comparison, Side
 
 KIND_NAMES = {"source": "Source", "person": "Person", "unit": "Unit", "event": "Event", "discrepancy": "Discrepancy"}
 ARCHIVE_FIELDS = ("archive", "sha256", "archive_text_sha256")
@@ -268,9 +268,9 @@ def _summary(diff: KbDiff) -> str:
 def _warnings(comparison: Comparison, esc) -> list[str]:
     out = []
     for side in (comparison.base, comparison.head):
-        if side.report.problems:
+        if side.problems:
             out.append(
-                f"{esc(side.label)} has {len(side.report.problems)} validation problem(s): the records with "
+                f"{esc(side.label)} has {len(side.problems)} validation problem(s): the records with "
                 "problems are left out of this comparison (`python -m scripts.kb validate` lists them)."
             )
         for entry in side.skipped:
@@ -327,11 +327,11 @@ def as_markdown(comparison: Comparison, max_bytes: int | None = None) -> str:
 
 
 def as_json(comparison: Comparison) -> str:
-    def side(s: Revision) -> dict:
+    def side(s: Side) -> dict:
         return {
             "label": s.label,
             "commit": s.commit,
-            "problems": [p.as_text() for p in s.report.problems],
+            "problems": [p.as_text() for p in s.problems],
             "skipped": [{"path": k.path, "reason": k.reason} for k in s.skipped],
         }
 
