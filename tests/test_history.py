@@ -165,3 +165,25 @@ def test_the_cache_keeps_its_newest_files_only(told, tmp_path):
     assert len(kept) == history_module.CACHE_FILES_KEPT
     assert any(name.startswith(told.commits["merge"]) for name in kept)
     assert f"{0:040x}-0000000000000000.json" not in kept  # the oldest went first
+
+
+def test_a_record_first_written_in_an_older_format_is_dated_from_its_file(tmp_path):
+    import shutil
+
+    from gitrepo import FIXTURE_DATA
+
+    repo = GitRepo(tmp_path).init()
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    repo.commit("The knowledge base")
+    unit = (tmp_path / "data" / "units" / "northwind-robotics.yml").read_text(encoding="utf-8")
+    older = unit.replace("id: northwind-robotics", "id: harbour-lab").replace("kind: company", "type: company")
+    repo.write("data/units/harbour-lab.yml", older)  # `type:` is what the current schema calls `kind:`
+    repo.commit("A unit, in an older format")
+    repo.replace("data/units/harbour-lab.yml", "type: company", "kind: company")
+    repo.commit("The same unit in the current format")
+    found = read_history(tmp_path / "data")
+    assert [c.date for c in found.changes] == ["2025-04-01"]  # not shown as an addition when it became readable
+    dates = found.of("harbour-lab")
+    assert (dates.first.date, dates.last.date) == ("2025-04-02", "2025-04-03")
+    again = History.from_json(json.loads(json.dumps(found.to_json())))
+    assert (again.of("harbour-lab").first.date, again.of("harbour-lab").last.date) == ("2025-04-02", "2025-04-03")

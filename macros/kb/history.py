@@ -13,7 +13,9 @@ archived text changed). Each version of a record file is built once, from its by
 by the loader's own steps (macros.kb.load.record_of_bytes: decoding, strict YAML, the schema, the
 record): writing thousands of versions to files first took most of the time. A version the
 current loader cannot read (an older format, a mistake later fixed) is skipped: its record is
-compared from its last readable version to its next. Symbolic links and submodules in a
+compared from its last readable version to its next. A record whose first versions are all
+unreadable is not shown as added when it becomes readable: it is dated from its file's first
+commit, and compared from its first readable version on. Symbolic links and submodules in a
 commit's tree are never read.
 
 The result is cached by commit: <cache>/<HEAD's id>-<digest>.json, the digest covering the data
@@ -51,7 +53,7 @@ from macros.kb.kinds import KIND_OF_FOLDER
 from macros.kb.load import record_of_bytes
 from macros.kb.revision import MAX_BLOB_BYTES, memory_folder
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_FILES_KEPT = 8
 _CODE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parents[2] / "data" / "schemas")
 _ARCHIVE = re.compile(rb"(?m)^archive:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*\.txt)[\"']?[ \t]*(?:#.*)?$")
@@ -112,10 +114,19 @@ class History:
     """The changes of the branch, oldest first, with each current record's dates and claims' events.
     `reason` says why there is none (then `available` is false)."""
 
-    def __init__(self, changes: tuple[HistoryEntry, ...] = (), head: str | None = None, reason: str = ""):
+    def __init__(
+        self,
+        changes: tuple[HistoryEntry, ...] = (),
+        head: str | None = None,
+        reason: str = "",
+        first_seen: dict[str, tuple] | None = None,
+    ):
         self.changes = tuple(changes)
         self.head = head
         self.reason = reason
+        # record id -> (commit, time) its file first appeared, (commit, time) it was first readable: for
+        # the records whose first versions the current code cannot read.
+        self.first_seen = dict(first_seen or {})
 
     @classmethod
     def unavailable(cls, reason: str) -> History:
@@ -156,6 +167,13 @@ class History:
                 for claim in record.claims_added:
                     history.claims[claim.id] = [ClaimEvent(change, True)]
                 found[record.id] = history
+        for record_id, (commit, timestamp, readable, readable_at) in self.first_seen.items():
+            first = HistoryEntry(commit, timestamp, KbDiff())
+            history = found.get(record_id)
+            if history is None:
+                found[record_id] = RecordHistory(first, HistoryEntry(readable, readable_at, KbDiff()))
+            elif first.timestamp < history.first.timestamp:
+                history.first = first
         return found
 
     # -- the cache's form --------------------------------------------------------------
@@ -164,6 +182,7 @@ class History:
         return {
             "version": CACHE_VERSION,
             "head": self.head,
+            "first_seen": {key: list(value) for key, value in sorted(self.first_seen.items())},
             "changes": [
                 {"commit": c.commit, "timestamp": c.timestamp, "diff": diff_to_json(c.diff)} for c in self.changes
             ],
@@ -174,6 +193,7 @@ class History:
         return cls(
             tuple(HistoryEntry(c["commit"], c["timestamp"], diff_from_json(c["diff"])) for c in data["changes"]),
             data["head"],
+            first_seen={key: tuple(value) for key, value in data.get("first_seen", {}).items()},
         )
 
 
@@ -348,23 +368,35 @@ def compute_history(repo: Repository, head: str, data_path: str) -> History:
 
     changes: list[HistoryEntry] = []
     last_readable: dict[str, RecordView] = {}
+    appeared: dict[str, Commit] = {}  # record file -> the commit it appeared in (kept while it is there)
+    first_seen: dict[str, tuple] = {}
     for commit, versions in plan:
         before: dict[str, RecordView] = {}
         after: dict[str, RecordView] = {}
         for path, version in versions:
             view = views[version] if version is not None else None
+            if version is None:
+                appeared.pop(path, None)
+            else:
+                appeared.setdefault(path, commit)
             if view is _UNREADABLE:
                 continue  # compared later, from its last readable version
             previous = last_readable.pop(path, None)
             if previous is not None:
                 before[previous.id] = previous
             if view is not None:
-                after[view.id] = view
                 last_readable[path] = view
+                if previous is None and appeared[path] is not commit:
+                    # Its file was there before, in a form the current code cannot read (an older format):
+                    # not an addition. It is compared from here on, and dated from its file's first commit.
+                    found = appeared[path]
+                    first_seen[view.id] = (found.id, found.timestamp, commit.id, commit.timestamp)
+                    continue
+                after[view.id] = view
         diff = diff_views(before, after)
         if diff:
             changes.append(HistoryEntry(commit.id, commit.timestamp, diff))
-    return History(tuple(changes), head)
+    return History(tuple(changes), head, first_seen=first_seen)
 
 
 def _load_versions(repo: Repository, data_path: str, versions: set[_Version]) -> dict[_Version, object]:
