@@ -65,7 +65,8 @@ class DataError(Exception):
         more = len(self.problems) - 50
         if more > 0:
             summary += f"\n... and {more} more"
-        super().__init__(f"{len(self.problems)} problem(s) in the data:\n{summary}")
+        count = len(self.problems)
+        super().__init__(f"{count} {'problem' if count == 1 else 'problems'} in the data:\n{summary}")
 
 
 # Every code the validator can report, with what it means; the contributing

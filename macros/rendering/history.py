@@ -114,7 +114,8 @@ class HistoryRenderer:
             return tag("p", "No change to the data has been committed yet.")
         intro = tag(
             "p",
-            f"{len(changes):,} change(s) merged into the knowledge base, newest first, each dated by its commit "
+            f"{len(changes):,} {'change' if len(changes) == 1 else 'changes'} merged into the knowledge base, "
+            "newest first, each dated by its commit "
             f"({DATES_NOTE}). "
             + (f"The latest {MAX_CHANGES} are listed here. " if len(changes) > MAX_CHANGES else "")
             + "Each entity page has the history of its own claims.",
