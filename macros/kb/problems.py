@@ -65,7 +65,8 @@ class DataError(Exception):
         more = len(self.problems) - 50
         if more > 0:
             summary += f"\n... and {more} more"
-        super().__init__(f"{len(self.problems)} problem(s) in the data:\n{summary}")
+        count = len(self.problems)
+        super().__init__(f"{count} {'problem' if count == 1 else 'problems'} in the data:\n{summary}")
 
 
 # Every code the validator can report, with what it means; the contributing
@@ -104,6 +105,10 @@ CODES: dict[str, str] = {
     "bad-date": "A date is not a real calendar date of its stated precision.",
     "end-before-start": "An end date is before its start date.",
     "missing-attribution": "An attributed claim names nobody who said it.",
+    "analysis-as-fact": "An analysis claim's text does not begin by saying who comments, so it would read as fact.",
+    "uncited-account": "A discrepancy's account cites nothing, but its answer does not say that the source is silent.",
+    "when-phrase": "A `when` without a date gives no phrase, or its phrase is not in the words it quotes.",
+    "when-relation": "A `when` has a relation without an event to place it against, or an event without a relation.",
     "duplicate-claim-id": "Two claims of one record have the same id.",
     "site-path-taken": "A record's page would take the place of one of the site's own pages or files (in docs/).",
     "unsafe-character": "A text holds a control, bidirectional or invisible character (named by its code point).",
