@@ -11,6 +11,7 @@ escaped here; every link is relative to the page it is on. Imports only the doma
     orgchart     before-and-after diagrams of reorganizations, as inline SVG
     reference    the record format reference, from the schemas
     performance  the Performance page's tables, from the benchmark's results
+    problems     the page a preview shows while the data has problems: every problem, escaped
 """
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "overview",
     "pages",
     "performance",
+    "problems",
     "reference",
     "source",
     "statuses",
