@@ -7,7 +7,7 @@ KB := $(PY) -m scripts.kb
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help serve build validate fmt fmt-check stats linkcheck export lint test test-fast test-overlay bench clean
+.PHONY: help serve build validate fmt fmt-check stats linkcheck export contributing lint test test-fast test-overlay bench clean
 
 help:
 	@echo "make serve      preview the site at http://127.0.0.1:8000 (rebuilds on edit, shows data problems)"
@@ -15,6 +15,7 @@ help:
 	@echo "make validate   check every record, reference, date and quote"
 	@echo "make fmt        rewrite the YAML in canonical form (fmt-check: show the diff only)"
 	@echo "make linkcheck  check every link and anchor of the built site"
+	@echo "make contributing  write CONTRIBUTING.md from docs/contributing.md"
 	@echo "make lint       lint and format-check the Python (ruff)"
 	@echo "make test       run the whole test suite"
 	@echo "make test-overlay  the whole suite on data/ with a fixture source laid over it"
@@ -55,6 +56,10 @@ stats: $(VENV)/.installed
 
 export: $(VENV)/.installed
 	$(KB) export --out exports
+
+# CONTRIBUTING.md (what GitHub shows) is made from the site's docs/contributing.md: edit that, then run this.
+contributing: $(VENV)/.installed
+	$(PY) -m scripts.contributing
 
 linkcheck: $(VENV)/.installed
 	@test -d site || $(MAKE) build

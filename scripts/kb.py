@@ -1,4 +1,4 @@
-"""The knowledge base's command line: python -m scripts.kb <command>.
+"""The knowledge base's command line: .venv/bin/kb <command> (the same as .venv/bin/python -m scripts.kb).
 
 Each command is a thin layer over macros/: it parses arguments, calls the
 domain code and prints. Errors in the data are printed with their place and
@@ -30,7 +30,8 @@ from macros.kb.shards import default_workers
 from macros.kb.sitepaths import site_paths
 from macros.kb.validate import validate
 
-PROG = "python -m scripts.kb"
+# As the docs show it: installed into .venv by the first `make` (pyproject.toml: [project.scripts]).
+PROG = ".venv/bin/kb"
 
 
 class _Paragraphs(argparse.HelpFormatter):
@@ -350,7 +351,7 @@ def cmd_fmt(args) -> int:
             write_regular(path, formatted.encode("utf-8"))
             print(f"formatted {printable(shown)}")
     if args.check and changed:
-        print(f"{changed} file(s) are not in canonical form: run `make fmt`")
+        print(f"{changed} {'file is' if changed == 1 else 'files are'} not in canonical form: run `make fmt`")
     return 1 if (args.check and changed) or unparsable else 0
 
 

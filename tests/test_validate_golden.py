@@ -7,7 +7,7 @@ Each folder tests/fixtures/bad/<case>/ holds
                 replaces the good one, a new path adds a file);
 - docs/...      (optional) the site's own pages beside it, whose paths no
                 record's page may take;
-- expected.txt  exactly what `python -m scripts.kb validate` prints when run
+- expected.txt  exactly what `.venv/bin/kb validate` prints when run
                 from the copy's root: every problem as
                 `path:line:col: error[code]: message` and its `  hint: ...`
                 line, then every warning as `...: warning[code]: ...`, then
