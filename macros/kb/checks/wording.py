@@ -7,8 +7,9 @@ says when in the source's own words.
   so that it never reads as a fact when shown or exported on its own.
 - uncited-account: a discrepancy's account may go without citations only when its answer is that
   the source says nothing ("No date is given."); any other answer needs its quotes.
-- when-phrase: a `when` without a date gives the source's words for the time (`phrase`), and a
-  phrase, dated or not, is found in the quotes of that `when`.
+- when-phrase: a `when` without a date says when all the same, in the source's words for the
+  time (`phrase`) or by a relation to another event; and a phrase, dated or not, is found in the
+  quotes of that `when`.
 - when-relation: `relation` and `event` go together: one without the other places nothing.
 """
 
@@ -114,14 +115,14 @@ def _when_findings(when: When, dated: bool) -> list[tuple[str, str, str, str]]:
                     "or quote the passage that holds it",
                 )
             )
-    elif not dated:
+    elif not dated and not (when.relation or when.event):
         found.append(
             (
                 "",
                 "when-phrase",
-                "this `when` has no date and no phrase: it does not say when",
+                "this `when` has no date, no phrase and no relation to another event: it does not say when",
                 'give the source\'s words for the time as `phrase:` (for example "earlier in the month"), '
-                "with `relation:` and `event:` if they place it against another event; "
+                "and `relation:` and `event:` if they place it against another event; "
                 "remove `when:` if the source does not say",
             )
         )
