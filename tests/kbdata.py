@@ -9,8 +9,9 @@
   the records of the data folder `fixture` added, the way a contributor's
   pull request adds them: a record whose id is new is copied; a record that
   already exists gets the fixture's names, roles, parents, statements and
-  citations appended to its own (its other fields are kept), and is written
-  back in canonical form.
+  citations appended to its own (its other fields are kept, and an entry it
+  already has is not added twice), and is written back in canonical form.
+  Laying a fixture over data that already holds it changes nothing.
 
 Run as a script to make such a folder for `KB_DATA` (`make test-overlay` does, then runs the suite):
 
@@ -71,10 +72,10 @@ def lay_over(base: Path, fixture: Path, target: Path) -> Path:
             text = canonical(kind, yaml.safe_dump(merged, allow_unicode=True, sort_keys=False), str(relative))
             assert text is not None, destination
             destination.write_text(text, encoding="utf-8")
-        else:
-            if destination.exists():
-                raise FileExistsError(f"{destination} exists: a fixture adds files, it does not replace them")
+        elif not destination.exists():
             shutil.copyfile(path, destination)
+        elif destination.read_bytes() != path.read_bytes():  # the same file twice is laid over once
+            raise FileExistsError(f"{destination} exists: a fixture adds files, it does not replace them")
     return target
 
 
