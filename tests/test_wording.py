@@ -38,6 +38,14 @@ def test_a_text_that_reads_as_fact(text):
     assert not says_who_comments(text)
 
 
+def test_the_claims_own_attribution_says_who():
+    text = "Morgan Stanley expects the unit to grow."
+    assert not says_who_comments(text)
+    assert says_who_comments(text, ("Morgan Stanley",))
+    assert not says_who_comments("The unit will grow, Morgan Stanley expects.", ("Morgan Stanley",))
+    assert not says_who_comments("Morgan Stanley's unit grows.", ("Morgan Stanley",))  # named, but no one comments
+
+
 @pytest.mark.parametrize(
     "answer, silent",
     [

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from macros.exports.files import LOCAL_BASE_URL, export_files
 from macros.kb.kinds import FOLDERS
-from macros.kb.problems import DataError
+from macros.kb.problems import DataError, Problem
 from macros.kb.report import Report
 from macros.kb.sitepaths import site_paths
 from macros.kb.validate import validate
@@ -109,7 +109,7 @@ class BuildSession:
     # -- a preview of data with problems ------------------------------------------
 
     @property
-    def problems(self) -> list:
+    def problems(self) -> list[Problem]:
         """Every problem of the data, without raising."""
         return self._validated().problems
 

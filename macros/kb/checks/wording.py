@@ -35,13 +35,21 @@ _SAYS = (
 )
 # The first clause (up to the first comma, semicolon, colon or full stop) names who and says it.
 WHO_COMMENTS = re.compile(rf"^[^,.;:]*\b({_WHO})\b[^,.;:]*?\b({_SAYS})(s|es|d|ed)?\b", re.IGNORECASE)
+_FIRST_CLAUSE = re.compile(r"^[^,.;:]*")
+_VERB = re.compile(rf"\b({_SAYS})(s|es|d|ed)?\b", re.IGNORECASE)
 # The answer of an uncited account says that the source is silent.
 SILENT = re.compile(r"\b(no|not|nothing|none|neither|nor|never|silent|without)\b", re.IGNORECASE)
 
 
-def says_who_comments(text: str) -> bool:
-    """True when the text begins by saying who comments: the test of an analysis claim's words."""
-    return WHO_COMMENTS.match(text.strip()) is not None
+def says_who_comments(text: str, names: tuple[str, ...] = ()) -> bool:
+    """True when the text begins by saying who comments: the test of an analysis claim's words.
+    `names`: who the claim says comments (its attribution, as the source words it): named in the
+    first clause with a verb of commenting, they say who as well ("Morgan Stanley expects ...")."""
+    text = text.strip()
+    if WHO_COMMENTS.match(text):
+        return True
+    clause = _FIRST_CLAUSE.match(text).group(0).casefold()
+    return any(name.strip() and name.strip().casefold() in clause for name in names) and bool(_VERB.search(clause))
 
 
 def says_the_source_is_silent(answer: str) -> bool:
@@ -67,7 +75,9 @@ def _analysis(kb: KnowledgeBase) -> list[Problem]:
             '"The <source> article comments that ...", "Industry analysts suggest that ..."',
         )
         for claim in kb.claims
-        if claim.kind == "analysis" and claim.field == "statement" and not says_who_comments(claim.text)
+        if claim.kind == "analysis"
+        and claim.field == "statement"
+        and not says_who_comments(claim.text, (claim.attribution or "",))  # in the record: the same in shards
     ]
 
 
