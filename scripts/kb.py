@@ -225,7 +225,7 @@ def cmd_new(args) -> int:
         )
         return 2
     if args.saved and args.kind != "source":
-        print("error: --from makes a source: python -m scripts.kb new source --from FILE", file=sys.stderr)
+        print("error: --from makes a source: .venv/bin/kb new source --from FILE", file=sys.stderr)
         return 2
     if args.kind == "source":
         try:
@@ -247,7 +247,7 @@ def cmd_new(args) -> int:
             )
             return 0
     if not args.name:
-        print(f"error: give the {args.kind}'s name: python -m scripts.kb new {args.kind} NAME", file=sys.stderr)
+        print(f"error: give the {args.kind}'s name: .venv/bin/kb new {args.kind} NAME", file=sys.stderr)
         return 2
     record_id = args.id or slug(args.name, words=12, max_chars=MAX_ID_CHARS)
     folder = FOLDERS[args.kind]
@@ -297,7 +297,7 @@ def cmd_coverage(args) -> int:
     others = [p for p in report.problems if p.code not in ("uncovered-sentence", "placeholder")]
     if others:
         print(
-            f"note: the data has {plural(len(others), 'other problem')} (`python -m scripts.kb validate` shows them): "
+            f"note: the data has {plural(len(others), 'other problem')} (`make validate` shows them): "
             "a claim in a file with problems, or a quote not found, may cite a sentence listed here"
         )
     return 1 if left else 0
