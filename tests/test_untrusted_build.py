@@ -40,6 +40,6 @@ def test_the_build_stops_on_links_and_taken_site_paths(tmp_path):
     ) in output
     for link in ("data/units/secret.yml", "data/events/gone.yml"):
         assert f"{link}:1:1: error[special-file]: this is a symbolic link" in output, output
-    assert "3 problem(s) in the data" in output, output
+    assert "3 problems in the data" in output, output
     assert SECRET not in output and "Traceback" not in output, output
     assert not site_dir.exists(), "the build wrote a site"
