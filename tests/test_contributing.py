@@ -88,4 +88,4 @@ def test_commands_work_on_a_fresh_clone():
 
 def test_counts_are_in_the_singular_for_one():
     assert not re.search(r"\b(problem|record|citation|file)\(s\)", GITHUB)
-    assert "1 problem`" in GITHUB
+    assert "1 problem, 2 warnings`" in GITHUB
