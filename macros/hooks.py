@@ -1,7 +1,10 @@
 """MkDocs hooks: a thin adapter between MkDocs and the knowledge base's build session.
 
+- on_startup: under `mkdocs serve`, data with problems is shown, not fatal.
 - on_config: load and validate the data once; any problem stops the build
-  before a page is written, with every problem listed. Without
+  before a page is written, with every problem listed; in a preview
+  (`mkdocs serve`), the build goes on and shows the problems instead, at
+  every page's address, until a rebuild finds the data valid. Without
   SOURCE_DATE_EPOCH, the build date is pinned to the last commit's, so the
   same commit gives the same bytes on any day.
 - on_files: add one generated page per record, whose source holds nothing
@@ -30,7 +33,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from macros.kb.kinds import FOLDERS
 from macros.kb.problems import DataError
-from macros.session.session import end_session, session_for
+from macros.session.session import end_session, session_for, show_problems_as_pages
 
 log = logging.getLogger("mkdocs.hooks.kb")
 
@@ -40,10 +43,24 @@ log = logging.getLogger("mkdocs.hooks.kb")
 GENERATED_SOURCE = "---\nrender_macros: false\n---\n"
 
 
+def on_startup(command, dirty):
+    # A preview shows the problems of its data on its pages: failing, its server would keep the last
+    # site on screen and leave every new request waiting until the data is fixed.
+    show_problems_as_pages(command == "serve")
+
+
 def on_config(config):
     _pin_build_date(config)
+    session = session_for(config)
+    if session.shows_problems:
+        # Logged as information: a warning would stop the --strict preview before its pages are written.
+        log.info(
+            "knowledge base: %s\nThe preview shows them at every address until they are fixed.",
+            DataError(session.problems),
+        )
+        return config
     try:
-        report = session_for(config).report
+        report = session.report
     except DataError as error:
         raise PluginError(str(error)) from None
     log.info("knowledge base: %s", report.summary())
@@ -72,7 +89,10 @@ def _pin_build_date(config) -> None:
 
 
 def on_files(files, config):
-    kb = session_for(config).report.kb
+    session = session_for(config)
+    if session.shows_problems:
+        return _problem_pages(files, config, session)
+    kb = session.report.kb
     for kind, table in kb.tables():
         for record_id, record in table.items():
             file = File.generated(
@@ -88,7 +108,24 @@ def on_files(files, config):
     return files
 
 
+def _problem_pages(files, config, session):
+    """Every page, hand-written or a record's (valid or not), becomes the page of problems; the assets stay."""
+    pages = list(files.documentation_pages())
+    inclusion = {file.src_uri: file.inclusion for file in pages}
+    for file in pages:
+        files.remove(file)
+    for src_uri in dict.fromkeys([*inclusion, *session.problem_page_sources()]):
+        file = File.generated(
+            config, src_uri, content=GENERATED_SOURCE, inclusion=inclusion.get(src_uri, InclusionLevel.NOT_IN_NAV)
+        )
+        file.kb_problems = True
+        files.append(file)
+    return files
+
+
 def on_nav(nav, config, files):
+    if session_for(config).shows_problems:
+        return nav
     # Every plugin has had its say on the files: the pages, in the order MkDocs will read them.
     jobs = [
         (file.src_uri, *file.kb_record, file.url)
@@ -101,6 +138,9 @@ def on_nav(nav, config, files):
 
 @event_priority(-50)  # after mkdocs-macros (0), which has left the page alone
 def on_page_markdown(markdown, page, config, files):
+    if getattr(page.file, "kb_problems", False):
+        page.meta.pop("render_macros", None)
+        return session_for(config).problems_page()
     record = getattr(page.file, "kb_record", None)
     if record is None:
         return markdown
@@ -116,7 +156,9 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_build(config):
-    session_for(config).write_exports(Path(config.site_dir))
+    session = session_for(config)
+    if not session.shows_problems:  # no downloads of data with problems
+        session.write_exports(Path(config.site_dir))
 
 
 def on_build_error(error, **kwargs):

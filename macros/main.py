@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros.kb.canonical import template
-from macros.kb.problems import CODES
 from macros.rendering.overview import OverviewRenderer
 from macros.rendering.performance import load_results, results_table, targets_table
 from macros.rendering.reference import reference
 from macros.session.session import session_for
-from scripts.kb import help_text
+from scripts import contributing
 
 
 def define_env(env):
@@ -62,20 +60,10 @@ def define_env(env):
     def orgchart() -> str:
         return overview().orgchart()
 
-    @env.macro
-    def error_codes() -> str:
-        """The table of validation error codes, from the validator's own list."""
-        rows = "".join(f"| `{code}` | {meaning} |\n" for code, meaning in CODES.items())
-        return "| code | meaning |\n|---|---|\n" + rows
-
-    @env.macro
-    def cli_help(command: str = "") -> str:
-        """The command line's help text, generated from its parser."""
-        return "```text\n" + help_text(command or None) + "```"
-
-    @env.macro
-    def record_template(kind: str, event_kind: str = "") -> str:
-        return "```yaml\n" + template(kind, "new-record-id", "New record name", event_kind or None) + "```"
+    # The Contributing page's macros (error codes, command help, record templates): the same functions
+    # fill in CONTRIBUTING.md for GitHub.
+    for name, function in contributing.MACROS.items():
+        env.macro(function, name)
 
     @env.macro
     def schema_reference() -> str:

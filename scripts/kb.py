@@ -1,4 +1,4 @@
-"""The knowledge base's command line: python -m scripts.kb <command>.
+"""The knowledge base's command line: .venv/bin/kb <command> (the same as .venv/bin/python -m scripts.kb).
 
 Each command is a thin layer over macros/: it parses arguments, calls the
 domain code and prints. Errors in the data are printed with their place and
@@ -34,7 +34,8 @@ from macros.kb.sitepaths import site_paths
 from macros.kb.validate import validate
 from macros.rendering.diffreport import as_json, as_markdown, as_text
 
-PROG = "python -m scripts.kb"
+# As the docs show it: installed into .venv by the first `make` (pyproject.toml: [project.scripts]).
+PROG = ".venv/bin/kb"
 
 
 class _Paragraphs(argparse.HelpFormatter):
@@ -251,7 +252,7 @@ def cmd_new(args) -> int:
         )
         return 2
     if args.saved and args.kind != "source":
-        print("error: --from makes a source: python -m scripts.kb new source --from FILE", file=sys.stderr)
+        print("error: --from makes a source: .venv/bin/kb new source --from FILE", file=sys.stderr)
         return 2
     if args.kind == "source":
         try:
@@ -273,7 +274,7 @@ def cmd_new(args) -> int:
             )
             return 0
     if not args.name:
-        print(f"error: give the {args.kind}'s name: python -m scripts.kb new {args.kind} NAME", file=sys.stderr)
+        print(f"error: give the {args.kind}'s name: .venv/bin/kb new {args.kind} NAME", file=sys.stderr)
         return 2
     record_id = args.id or slug(args.name, words=12, max_chars=MAX_ID_CHARS)
     folder = FOLDERS[args.kind]
@@ -323,7 +324,7 @@ def cmd_coverage(args) -> int:
     others = [p for p in report.problems if p.code not in ("uncovered-sentence", "placeholder")]
     if others:
         print(
-            f"note: the data has {plural(len(others), 'other problem')} (`python -m scripts.kb validate` shows them): "
+            f"note: the data has {plural(len(others), 'other problem')} (`make validate` shows them): "
             "a claim in a file with problems, or a quote not found, may cite a sentence listed here"
         )
     return 1 if left else 0
@@ -377,7 +378,7 @@ def cmd_fmt(args) -> int:
             write_regular(path, formatted.encode("utf-8"))
             print(f"formatted {printable(shown)}")
     if args.check and changed:
-        print(f"{changed} file(s) are not in canonical form: run `make fmt`")
+        print(f"{changed} {'file is' if changed == 1 else 'files are'} not in canonical form: run `make fmt`")
     return 1 if (args.check and changed) or unparsable else 0
 
 

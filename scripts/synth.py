@@ -763,7 +763,7 @@ class Generator:
                 statements.append(
                     {
                         "kind": "analysis",
-                        "text": f"{company}'s move could reshape the market for {topic}.",
+                        "text": line.replace("\u2019", "'"),
                         "attribution": f"Analysts at {firm}",
                         "cite": self.cite(source, line),
                     }

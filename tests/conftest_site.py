@@ -2,7 +2,8 @@
 
 - `build_site`: run `mkdocs build --strict` the way the Makefile does, in a
   subprocess, with a controlled environment;
-- `real_site`: the repository's own site, built once per test run (`shared`);
+- `real_site`: the repository's own site, built once per test run (`shared`),
+  from the data under test (data/, or the folder KB_DATA names: tests/kbdata.py);
 - `Site` / `Page`: the built HTML parsed once, with in-site link resolution;
 - `serve`: a built site on 127.0.0.1 over HTTP, in a thread;
 - `launch_chromium`: the system's Chromium under Playwright, with no
@@ -29,6 +30,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
+from kbdata import DATA_ENV
 
 from macros.kb.kinds import FOLDERS as KIND_FOLDERS
 
@@ -38,7 +40,7 @@ FOLDERS = tuple(KIND_FOLDERS.values())
 ENTITY_FOLDERS = tuple(folder for kind, folder in KIND_FOLDERS.items() if kind != "source")
 # The environment variables the build reads; test builds set them explicitly.
 CONFIG_ENV = ("SITE_URL", "REPO_URL", "EDIT_URI", "KB_DATA", "SOURCE_DATE_EPOCH")
-EDIT_ENV = {"REPO_URL": "https://github.com/example/kb", "EDIT_URI": "edit/main/docs/"}
+EDIT_ENV = {"REPO_URL": "https://github.com/example/kb", "EDIT_URI": "edit/main/docs/", **DATA_ENV}
 
 # The system's Chromium (Playwright's own browser download is not used); KB_TEST_CHROMIUM overrides.
 CHROMIUM = os.environ.get("KB_TEST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or ""
@@ -98,7 +100,8 @@ def shared(tmp_path_factory, name: str, make) -> Path:
 
 
 def real_site_build(tmp_path_factory) -> tuple[Path, str]:
-    """The repository's site with edit links on, built once per test run: its folder and the build's output."""
+    """The repository's site with edit links on, from the data under test, built once per test run: its
+    folder and the build's output."""
 
     def make(folder: Path) -> None:
         result = build_site(folder / "site", env=EDIT_ENV)

@@ -1,6 +1,7 @@
-"""The canonical form of record files (macros/canonical.py): every real record
-is in it, it keeps the data and the header, it is idempotent, and the
-templates of `kb new` are canonical and free of anchors."""
+"""The canonical form of record files (macros/canonical.py): every record of
+the data under test (tests/kbdata.py) and of the fixtures is in it, it keeps
+the data and the header, it is idempotent, and the templates of `kb new` are
+canonical and free of anchors."""
 
 from __future__ import annotations
 
@@ -12,16 +13,27 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kbdata import DATA
 
 from macros.kb.canonical import MODELINE, canonical, header_of, template
 from macros.kb.kinds import FOLDERS
 from macros.kb.yamlsafe import parse
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
-RECORDS = sorted(
-    (KIND_OF_FOLDER[p.parent.name], p) for folder in FOLDERS.values() for p in (DATA / folder).glob("*.yml")
-)
+
+
+def _records(base: Path) -> list[tuple[str, Path]]:
+    return sorted(
+        (KIND_OF_FOLDER[p.parent.name], p) for folder in FOLDERS.values() for p in (base / folder).glob("*.yml")
+    )
+
+
+# The data under test (CI's `make fmt-check` holds every file of it to the canonical form) and two fixtures
+# that have records of every kind between them.
+FIXTURE_RECORDS = _records(FIXTURES / "kbsite" / "data") + _records(FIXTURES / "third-source" / "data")
+RECORDS = _records(DATA) + FIXTURE_RECORDS
+IDS = [p.relative_to(p.parents[2]).as_posix() for _, p in RECORDS]
 
 
 def data_of(text: str):
@@ -30,17 +42,17 @@ def data_of(text: str):
     return doc.data
 
 
-def test_there_are_real_records_of_every_kind():
-    assert {kind for kind, _ in RECORDS} == set(FOLDERS)
+def test_the_fixtures_hold_records_of_every_kind():
+    assert {kind for kind, _ in FIXTURE_RECORDS} == set(FOLDERS)
 
 
-@pytest.mark.parametrize("kind, path", RECORDS, ids=[p.name for _, p in RECORDS])
-def test_every_real_record_is_canonical(kind, path):
+@pytest.mark.parametrize("kind, path", RECORDS, ids=IDS)
+def test_every_record_is_canonical(kind, path):
     text = path.read_text(encoding="utf-8")
     assert canonical(kind, text, path.name) == text
 
 
-@pytest.mark.parametrize("kind, path", RECORDS, ids=[p.name for _, p in RECORDS])
+@pytest.mark.parametrize("kind, path", RECORDS, ids=IDS)
 def test_canonical_restores_a_scrambled_record(kind, path):
     """Shuffled keys, flow style, other quoting, CRLF and a BOM: the same data, the same canonical text."""
     text = path.read_text(encoding="utf-8")

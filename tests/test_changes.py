@@ -29,7 +29,8 @@ import pytest
 import rdflib
 from jsonschema import Draft202012Validator
 from rdflib import Literal, URIRef
-from test_export import _popolo_errors, popolo_validators  # noqa: F401 (a fixture)
+from readers import popolo_errors
+from test_export import validators  # noqa: F401 (a fixture: Popolo's schemas, or a skip)
 
 from macros.exports.files import JSON_PATH, POPOLO_PATH, SCHEMA_FILE, entity_jsonld, export_files
 from macros.exports.jsonld import JSONLD_PATH
@@ -366,8 +367,8 @@ def test_a_unit_page_describes_the_changes_it_names(kb):
     assert "org:ChangeEvent" in described[changed_by["@id"]]["@type"]
 
 
-def test_popolo_with_change_events_validates_against_popolos_schemas(kb, popolo_validators):  # noqa: F811
+def test_popolo_with_change_events_validates_against_popolos_schemas(kb, validators):  # noqa: F811
     data = json.loads(exports(kb)["popolo.json"])
-    assert _popolo_errors(popolo_validators, data) == []
+    assert popolo_errors(validators, data) == []
     parts = [e for e in data["events"] if "parent_id" in e]
     assert {e["classification"] for e in parts} == {"merger", "regrouping", "formation", "renaming", "dissolution"}

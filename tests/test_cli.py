@@ -294,7 +294,7 @@ def test_fmt_check_prints_a_diff_and_fmt_fixes_it(tiny_kb):
     assert check.code == 1
     assert check.out.startswith("--- a/data/units/alibaba-group.yml\n+++ b/data/units/alibaba-group.yml\n@@ ")
     assert "-kind:   company\n" in check.out and "+kind: company\n" in check.out
-    assert check.out.endswith("1 file(s) are not in canonical form: run `make fmt`\n")
+    assert check.out.endswith("1 file is not in canonical form: run `make fmt`\n")
     assert target.read_text(encoding="utf-8") == SCRAMBLED  # --check changes nothing
 
     fixed = run_kb(["fmt"], root)
@@ -391,6 +391,6 @@ def test_help_lists_every_command():
     from scripts.kb import build_parser
 
     text = build_parser().format_help()
-    assert text.startswith("usage: python -m scripts.kb [-h] [--data DATA] [--docs DOCS] COMMAND ...")
+    assert text.startswith("usage: .venv/bin/kb [-h] [--data DATA] [--docs DOCS] COMMAND ...")
     for command in ("validate", "new", "fmt", "stats"):
         assert re.search(rf"^    {command} +\S", text, re.MULTILINE), command

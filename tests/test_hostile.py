@@ -79,6 +79,14 @@ INVISIBLE = {"U+202E", "U+202C", "U+200B", "U+001B", "U+0007"}
 URL = "https://example.com/a?b=1&c=%3Cscript%3E#x"
 
 
+ARCHIVE_PHRASE = "{{ 7*7 }} and {% raw %} and [x](javascript:alert('archive-3'))"  # in ARCHIVE_LINES[1]
+
+
+def _worded(kind: str | None, text: str) -> str:
+    """An analysis text begins by saying who comments (the validator's rule); the rest stays hostile."""
+    return f"Industry analysts suggest that {text}" if kind == "analysis" else text
+
+
 def _load(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
@@ -119,7 +127,7 @@ def make_hostile_data(target: Path) -> dict[str, str]:
     def statement(label: str, quote: str, kind: str = "reported", **extra) -> dict:
         return {
             "kind": kind,
-            "text": payload(label) + MULTILINE,
+            "text": _worded(kind, payload(label) + MULTILINE),
             **extra,
             "cite": [{"source": source_id, "quote": quote}],
         }
@@ -157,7 +165,7 @@ def make_hostile_data(target: Path) -> dict[str, str]:
             {"name": payload(record_id + ".other_name"), "cite": [{"source": source_id, "quote": ARCHIVE_LINES[1]}]}
         )
         for index, item in enumerate(record.get("statements", [])):
-            item["text"] = payload(f"{record_id}.statements.{index}.text") + MULTILINE
+            item["text"] = _worded(item.get("kind"), payload(f"{record_id}.statements.{index}.text") + MULTILINE)
             if item.get("kind") in ("attributed", "analysis"):
                 item["attribution"] = payload(f"{record_id}.statements.{index}.attribution")
         record.setdefault("statements", []).append(
@@ -174,7 +182,9 @@ def make_hostile_data(target: Path) -> dict[str, str]:
         record = _load(file)
         record_id = record["id"]
         record.update(title=payload(record_id + ".title"), summary=payload(record_id + ".summary") + MULTILINE)
-        record["when"]["phrase"] = payload(record_id + ".when.phrase")
+        # The phrase is the source's words for the time: hostile words of the archive, quoted.
+        record["when"]["phrase"] = ARCHIVE_PHRASE
+        record["when"]["cite"].append({"source": source_id, "quote": ARCHIVE_LINES[1]})
         names[record_id] = record["title"]
         record["statements"] = [statement(f"{record_id}.statement", ARCHIVE_LINES[0])]
         record["statements"].append(statement(f"{record_id}.invisible", ARCHIVE_LINES[3]))

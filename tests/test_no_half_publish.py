@@ -1,7 +1,7 @@
 """A broken record publishes nothing, and says what is wrong without a traceback.
 
-In a copy of the real knowledge base one quote is changed by one letter, so
-it is no longer in its source. Then:
+In a copy of the site fixture's knowledge base (tests/fixtures/kbsite) one
+quote is changed by one letter, so it is no longer in its source. Then:
 
 - `make build` (the repository's own Makefile, run in the copy) fails at its
   validation step, before it removes or writes any site: an already
@@ -20,20 +20,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest_site import REPO, build_env, build_site, make_project
+from conftest_site import FIXTURE_DATA, REPO, build_env, build_site, make_project
 
 pytestmark = pytest.mark.slow
 
-BROKEN_FILE = "data/people/eddie-wu.yml"
-GOOD_LINE = "    quote: Under CEO Eddie Wu\n"
-BAD_LINE = "    quote: Under CEO Eddie Woo\n"
-PROBLEM = re.compile(re.escape(BROKEN_FILE) + r":(\d+):\d+: error\[quote-not-found\]: the quote 'Under CEO Eddie Woo'")
+BROKEN_FILE = "data/people/ada-park.yml"
+GOOD_LINE = "        quote: also known as Park Ji-ah\n"
+BAD_LINE = "        quote: also known as Park Ji-ha\n"
+PROBLEM = re.compile(
+    re.escape(BROKEN_FILE) + r":(\d+):\d+: error\[quote-not-found\]: the quote 'also known as Park Ji-ha'"
+)
 
 
 @pytest.fixture(scope="module")
 def broken_project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("broken")
-    project = make_project(root / "project", REPO / "data").parent
+    project = make_project(root / "project", FIXTURE_DATA).parent
     record = project / BROKEN_FILE
     text = record.read_text(encoding="utf-8")
     assert text.count(GOOD_LINE) == 1, f"update this test: {BROKEN_FILE} no longer quotes {GOOD_LINE.strip()!r}"
@@ -88,7 +90,7 @@ def test_mkdocs_build_alone_fails_with_the_problem_listed(broken_project, tmp_pa
     assert result.returncode != 0, output
     match = PROBLEM.search(output)
     assert match and int(match.group(1)) == _expected_line(broken_project), output
-    assert "hint: the first 17 characters match" in output, output
+    assert "hint: the first 22 characters match" in output, output
     assert "Traceback" not in output and "PluginError" not in output.replace("Aborted with a PluginError", ""), output
     assert not site_dir.exists(), "the build wrote a site"
 
@@ -96,7 +98,7 @@ def test_mkdocs_build_alone_fails_with_the_problem_listed(broken_project, tmp_pa
 def test_the_intact_copy_builds(tmp_path_factory):
     """Control: the same project with the quote restored builds, so the failure above is the quote's."""
     root = tmp_path_factory.mktemp("intact")
-    project = make_project(root / "project", REPO / "data").parent
+    project = make_project(root / "project", FIXTURE_DATA).parent
     result = build_site(root / "site", config=project / "mkdocs.yml", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (root / "site" / "people" / "eddie-wu" / "index.html").exists()
+    assert (root / "site" / "people" / "ada-park" / "index.html").exists()

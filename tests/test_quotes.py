@@ -22,7 +22,8 @@ from macros.kb.quotes import (
     split_sentences,
 )
 
-SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
+# Two real articles as received, copied here as inputs: the tests do not depend on what data/ holds.
+SOURCES = Path(__file__).resolve().parent / "fixtures" / "articles"
 HUB = (SOURCES / "alibaba-token-hub-business-group.txt").read_text(encoding="utf-8")
 FOUNDRY = (SOURCES / "alibaba-token-foundry-division.txt").read_text(encoding="utf-8")
 

@@ -2,8 +2,8 @@
 of its article fails validation with exactly the problem that says so, at the quote.
 
 The test picks its quote from the data as it is (the first citation written on one line as a plain
-value), so it says nothing of what the data holds today; it copies data/ to a temporary folder and
-changes only that copy.
+value), so it says nothing of what the data holds today; it copies the data under test (data/, or the
+folder KB_DATA names: tests/kbdata.py) to a temporary folder and changes only that copy.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from kbdata import DATA
 
 from macros.kb.checks.quotes import short
 from macros.kb.quotes import normalize, split_sentences
@@ -25,7 +26,7 @@ WORD = re.compile(r"[A-Za-z]+")
 
 @pytest.fixture(scope="module")
 def real():
-    report = validate(ROOT / "data", ROOT)
+    report = validate(DATA, ROOT)
     assert report.ok, [p.as_text() for p in report.problems[:5]]
     return report.kb
 
@@ -52,13 +53,14 @@ def citation(real):
 def with_quote(tmp_path: Path, citation, new_quote: str) -> list:
     """The problems of a copy of data/ in which the citation's quote is `new_quote`."""
     path, line, col, _, quote = citation
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+    copy = tmp_path / DATA.relative_to(ROOT)  # at the same place under tmp_path: problems name the same files
+    shutil.copytree(DATA, copy)
     target = tmp_path / path
     lines = target.read_text(encoding="utf-8").split("\n")
     assert lines[line - 1][col - 1 :] == quote
     lines[line - 1] = lines[line - 1][: col - 1] + json.dumps(new_quote, ensure_ascii=False)
     target.write_text("\n".join(lines), encoding="utf-8")
-    report = validate(tmp_path / "data", tmp_path)
+    report = validate(copy, tmp_path)
     return [(p.path, p.line, p.col, p.code, p.message) for p in report.problems]
 
 

@@ -1,6 +1,7 @@
 """End to end: the repository's real site, built once, checked page by page.
 
-Builds with REPO_URL and EDIT_URI set (as CI does), then parses every HTML
+Builds from the data under test (data/, or the folder KB_DATA names: tests/kbdata.py)
+with REPO_URL and EDIT_URI set (as CI does), then parses every HTML
 file and checks the promises the pages make: citations land on a
 highlighted quote, every in-site link and anchor resolves, edit links open
 the record's YAML, entity pages stay out of the navigation, search finds
@@ -16,6 +17,10 @@ from pathlib import Path
 
 import pytest
 from conftest_site import EDIT_ENV, ENTITY_FOLDERS, REPO, Site, has_class, is_external, real_site, real_site_build
+from kbdata import DATA, DATA_ROOT
+
+from macros.kb.kinds import FOLDERS
+from macros.kb.validate import validate
 
 pytestmark = pytest.mark.slow
 
@@ -34,12 +39,16 @@ def site(tmp_path_factory) -> Site:
     return Site(real_site(tmp_path_factory))
 
 
-def test_every_record_has_a_page(site):
-    for folder in ("people", "units", "events", "sources", "discrepancies"):
-        ids = sorted(p.stem for p in (REPO / "data" / folder).glob("*.yml"))
-        assert ids, folder
-        for record_id in ids:
-            assert f"{folder}/{record_id}/index.html" in site.pages
+@pytest.fixture(scope="module")
+def kb():
+    return validate(DATA, DATA_ROOT).kb
+
+
+def test_every_record_has_a_page(site, kb):
+    for kind, table in kb.tables():
+        for record_id in table:
+            assert f"{FOLDERS[kind]}/{record_id}/index.html" in site.pages
+    assert len(site.generated()) == kb.size
 
 
 def test_citations_land_on_a_highlighted_quote(site):
@@ -58,7 +67,7 @@ def test_citations_land_on_a_highlighted_quote(site):
             tip = page.soup.find(id=link["aria-describedby"])
             assert tip is not None and has_class(tip, "kb-tip"), where
             checked += 1
-    assert checked > 100
+    assert checked > 0
 
 
 def _at_highlighted_quote(element, anchor: str) -> bool:
@@ -107,8 +116,9 @@ def test_edit_links_open_the_record_yaml(site):
         assert len(buttons) == 1, page.path
         href = buttons[0]["href"]
         folder, record_id = page.path.split("/")[:2]
-        assert href == f"{prefix}data/{folder}/{record_id}.yml", page.path
-        assert (REPO / "data" / folder / f"{record_id}.yml").is_file()
+        record_file = DATA / folder / f"{record_id}.yml"
+        assert href == f"{prefix}{record_file.relative_to(REPO).as_posix()}", page.path
+        assert record_file.is_file()
     # Hand-written pages keep theirs, into docs/.
     home = site.page("")
     assert home.soup.select_one("a.md-content__button")["href"] == f"{repo}/{edit}index.md"
@@ -131,17 +141,19 @@ def test_entity_pages_are_not_in_the_navigation(site):
             assert page.path in linked, f"{folder}/ index does not list {page.path}"
 
 
-def test_search_index_finds_people_by_every_name(site):
+def test_search_index_finds_people_by_every_name(site, kb):
     index = json.loads((site.root / "search" / "search_index.json").read_text(encoding="utf-8"))
     docs = index["docs"]
 
     def find(words: str) -> set[str]:
         return {d["location"].split("#")[0] for d in docs if words.lower() in (d["title"] + " " + d["text"]).lower()}
 
-    assert "people/eddie-wu/" in find("Eddie Wu")
-    assert "people/eddie-wu/" in find("Eddie Wu Yongming")
-    page_entry = next(d for d in docs if d["location"] == "people/eddie-wu/")
-    assert page_entry["title"] == "Eddie Wu"
+    for person in kb.people.values():
+        location = f"people/{person.id}/"
+        for name in (person.name, *(n.name for n in person.other_names)):
+            assert location in find(name), (person.id, name)
+        page_entry = next(d for d in docs if d["location"] == location)
+        assert page_entry["title"] == person.name
     # JSON-LD is data for machines, not text for the search box.
     assert not any("@context" in d["text"] or '"@type"' in d["text"] for d in docs)
 

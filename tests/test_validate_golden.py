@@ -7,7 +7,7 @@ Each folder tests/fixtures/bad/<case>/ holds
                 replaces the good one, a new path adds a file);
 - docs/...      (optional) the site's own pages beside it, whose paths no
                 record's page may take;
-- expected.txt  exactly what `python -m scripts.kb validate` prints when run
+- expected.txt  exactly what `.venv/bin/kb validate` prints when run
                 from the copy's root: every problem as
                 `path:line:col: error[code]: message` and its `  hint: ...`
                 line, then every warning as `...: warning[code]: ...`, then
@@ -122,6 +122,10 @@ CASES: dict[str, set[str]] = {
     "impossible-date-month-13": {"bad-date"},
     "end-before-start": {"end-before-start"},
     "missing-attribution": {"missing-attribution"},
+    "analysis-as-fact": {"analysis-as-fact"},
+    "uncited-account": {"uncited-account"},
+    "when-phrase": {"when-phrase"},
+    "when-relation": {"when-relation"},
     "duplicate-claim-id": {"duplicate-claim-id"},
     "quote-not-found-changed-word": {"quote-not-found"},
     "quote-not-found-changed-case": {"quote-not-found"},

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_good
+from kbdata import DATA
 from test_validate_golden import CASES, build_case
 
 from macros.kb.shards import default_workers
@@ -138,7 +139,7 @@ def test_shards_find_what_one_process_finds(tmp_path):
     for case in sorted(CASES):
         build_case(case, tmp_path / case)
         roots.append(tmp_path / case)
-    roots.append(ROOT)
+    roots.append(DATA.parent)  # the data under test: data/, or the folder KB_DATA names
     roots.append(synthetic(tmp_path / "synthetic"))
     roots.append(spoil(synthetic(tmp_path / "spoilt")))
     roots.append(same_id_twice(tmp_path / "same-id"))

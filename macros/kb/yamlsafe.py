@@ -144,7 +144,7 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
                 1,
                 "empty-file",
                 "the file holds no record",
-                "fill it in, or start from `python -m scripts.kb new <kind> <name>`",
+                "fill it in, or start from `.venv/bin/kb new <kind> <name>`",
             )
         )
         return None, problems

@@ -13,6 +13,7 @@ escaped here; every link is relative to the page it is on. Imports only the doma
     performance  the Performance page's tables, from the benchmark's results
     history      the Recent changes page and each record's History section, from the git history
     diffreport   a comparison of two revisions (kb diff) as text, GitHub Markdown (escaped for it) or JSON
+    problems     the page a preview shows while the data has problems: every problem, escaped
 """
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "overview",
     "pages",
     "performance",
+    "problems",
     "reference",
     "source",
     "statuses",

@@ -189,16 +189,17 @@ class OverviewRenderer(PageRenderer):
     def counts(self) -> str:
         kb = self.kb
         figures = [
-            ("people", len(kb.people), "people/"),
-            ("units", len(kb.units), "units/"),
-            ("events", len(kb.events), "events/"),
-            ("sources", len(kb.sources), "sources/"),
-            ("discrepancies", len(kb.discrepancies), "discrepancies/"),
-            ("claims", len(kb.claims), None),
-            ("citations", kb.citation_count, None),
+            ("person", "people", len(kb.people), "people/"),
+            ("unit", "units", len(kb.units), "units/"),
+            ("event", "events", len(kb.events), "events/"),
+            ("source", "sources", len(kb.sources), "sources/"),
+            ("discrepancy", "discrepancies", len(kb.discrepancies), "discrepancies/"),
+            ("claim", "claims", len(kb.claims), None),
+            ("citation", "citations", kb.citation_count, None),
         ]
         cells = []
-        for label, number, path in figures:
+        for one, many, number, path in figures:
+            label = one if number == 1 else many
             body = f'<span class="kb-figure-number">{number}</span> <span>{esc(label)}</span>'
             cells.append(tag("li", tag("a", body, href=self.link.page(path)) if path else body))
         return tag("ul", "".join(cells), class_="kb-figures")

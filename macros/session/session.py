@@ -9,6 +9,14 @@ reads MkDocs' configuration.
 gets a new session, which takes over the last one's validated knowledge base
 when no data file changed (the data folder's file stamps say so), and
 otherwise loads it again.
+
+Data with problems stops a build (DataError, every problem listed), except in
+a preview: once `show_problems_as_pages(True)` is called (the hooks do for
+`mkdocs serve`), such a build shows the problems at every page's address
+instead. MkDocs would otherwise keep showing the last good site and hold
+every new request until a rebuild succeeds; a build that succeeds with the
+problems on its pages is served at once, and the live reload brings the site
+back with the first build whose data is valid again.
 """
 
 from __future__ import annotations
@@ -21,12 +29,14 @@ from pathlib import Path
 
 from macros.exports.files import LOCAL_BASE_URL, export_files
 from macros.kb.history import History, read_history
-from macros.kb.problems import DataError
+from macros.kb.kinds import FOLDERS
+from macros.kb.problems import DataError, Problem
 from macros.kb.report import Report
 from macros.kb.sitepaths import site_paths
 from macros.kb.validate import validate
 from macros.rendering.history import HistoryRenderer
 from macros.rendering.markup import Linker
+from macros.rendering.problems import problems_page
 from macros.session import downloads, prerender
 from macros.session.pages import record_page
 
@@ -85,17 +95,44 @@ class BuildSession:
                 gc.unfreeze()
                 gc.collect()
 
-    @property
-    def report(self) -> Report:
-        """The validated knowledge base; raises DataError listing every problem."""
+    def _validated(self) -> Report:
         if self._report is None:
             self._report = validate(self.settings.data_dir, self.settings.project_dir, reserved=self.settings.reserved)
             # The knowledge base lives as long as the build: keep its millions of objects out of the
             # cycle collector's way, or each of its full passes during the build goes over all of them.
             gc.freeze()
-        if self._report.problems:
-            raise DataError(self._report.problems)
         return self._report
+
+    @property
+    def report(self) -> Report:
+        """The validated knowledge base; raises DataError listing every problem."""
+        report = self._validated()
+        if report.problems:
+            raise DataError(report.problems)
+        return report
+
+    # -- a preview of data with problems ------------------------------------------
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of the data, without raising."""
+        return self._validated().problems
+
+    @property
+    def shows_problems(self) -> bool:
+        """True when this build shows its data's problems on its pages: a preview of data with problems."""
+        return _problems_as_pages and bool(self.problems)
+
+    def problem_page_sources(self) -> list[str]:
+        """The source paths of the records' pages (people/x.md...) that show the problems: one for every
+        record file, valid or not, so the page of the record being fixed shows them too."""
+        loaded = self._validated().loaded
+        known = loaded.known_ids if loaded is not None else {}
+        return sorted({f"{FOLDERS[kind]}/{record_id}.md" for record_id, places in known.items() for kind, _ in places})
+
+    def problems_page(self) -> str:
+        """The Markdown of the page shown at every address: every problem, escaped, with its hint."""
+        return problems_page(self._validated().problems)
 
     @property
     def history(self) -> History:
@@ -179,6 +216,17 @@ class BuildSession:
 
     def close(self) -> None:
         self.stop_prerender()
+
+
+# Whether a build shows its data's problems on its pages instead of failing (for `mkdocs serve`).
+_problems_as_pages = False
+
+
+def show_problems_as_pages(enabled: bool) -> None:
+    """Let builds of data with problems succeed with the problems on every page (a preview's way), or
+    stop them with a DataError (every other build's)."""
+    global _problems_as_pages
+    _problems_as_pages = enabled
 
 
 # The session of the build in progress, with the configuration it belongs to (one process builds one

@@ -6,8 +6,8 @@ per-record ones in several and the others on what the workers send back.
 
 - `record_checks(loaded)`: what each record file can be checked for against
   the ids of every file and the sources (references, dates and their words,
-  unit changes, attributions, quotes); a worker with a share of the files
-  runs exactly these.
+  unit changes, attributions, wording, quotes); a worker with a share of the
+  files runs exactly these.
 - `structure_checks(structure)`: what needs every record of a kind at once
   (unit cycles; the timeline's cycles and contradictions), over a
   `Structure` small enough to send between processes.
@@ -32,6 +32,7 @@ from macros.kb.checks.quotes import (
 )
 from macros.kb.checks.references import check_references
 from macros.kb.checks.structure import Structure, structure_checks, structure_of
+from macros.kb.checks.wording import check_wording
 from macros.kb.load import Loaded
 from macros.kb.model import KnowledgeBase
 from macros.kb.problems import Problem
@@ -59,6 +60,7 @@ def record_checks(loaded: Loaded) -> list[Problem]:
         + check_dates_quoted(loaded)
         + check_changes(loaded)
         + check_attributions(kb)
+        + check_wording(loaded)
         + check_citations(kb)
     )
 

@@ -49,7 +49,7 @@ def check_coverage(
                     "uncovered-sentence",
                     "sentence not accounted for: no claim cites it and no no_claim entry lists it",
                     f"cite it in a claim, or paste this under no_claim: in {source.path} and write its reason: "
-                    f"{flow_item(no_claim_stub(sentence.text))}; `python -m scripts.kb coverage {source_id}` "
+                    f"{flow_item(no_claim_stub(sentence.text))}; `.venv/bin/kb coverage {source_id}` "
                     "lists every sentence left",
                 )
             )
