@@ -24,9 +24,12 @@ from macros.kb.validate import validate
 
 pytestmark = pytest.mark.slow
 
-# Catches what makes pages heavy by the hundred kilobytes (the whole navigation rendered into each), with room
-# for the largest unit pages of the real data: their lifecycle, each step cited, and statuses with their as-of.
-MAX_ENTITY_PAGE_BYTES = 72 * 1024
+# A page weighs a fixed part (the theme, header, navigation of the sections) and a part for each citation
+# marker it shows (the marker, its tooltip with the quote, the claim around it, its share of the JSON-LD).
+# Catches what makes pages heavy by the hundred kilobytes (the whole navigation rendered into each, a list
+# repeated), whatever the data holds: a data change that adds claims to a page does not fail it.
+PAGE_BYTES = 32 * 1024
+BYTES_PER_CITATION = 1536
 FOREIGN = re.compile(
     r"fonts\.googleapis|fonts\.gstatic|cdn\.jsdelivr|unpkg\.com|cdnjs|googletagmanager|"
     r"google-analytics",
@@ -195,9 +198,13 @@ def test_nothing_is_loaded_from_another_host(site):
 
 
 def test_entity_pages_are_small(site):
-    sizes = {page.path: len(page.html.encode("utf-8")) for page in site.generated(ENTITY_FOLDERS)}
-    too_big = {path: size for path, size in sizes.items() if size > MAX_ENTITY_PAGE_BYTES}
-    assert too_big == {}, f"over {MAX_ENTITY_PAGE_BYTES} bytes"
+    too_big = {}
+    for page in site.generated(ENTITY_FOLDERS):
+        size = len(page.html.encode("utf-8"))
+        allowed = PAGE_BYTES + BYTES_PER_CITATION * len(page.soup.select("sup.kb-cite"))
+        if size > allowed:
+            too_big[page.path] = (size, allowed)
+    assert too_big == {}, "pages over their weight (bytes, allowed)"
 
 
 def test_entity_pages_carry_their_json_ld(site):
