@@ -9,6 +9,10 @@ quote is changed by one letter, so it is no longer in its source. Then:
 - `mkdocs build` on its own fails too: the hook stops the build in
   on_config with a PluginError that lists the problem (file:line:col, code,
   hint), before the site folder is created, and without a traceback.
+
+And the same for hostile files (values nested 10,000 deep, a number of 10,000
+digits, a 900 KB text, a key with a control character): the build ends in
+those problems, not in a traceback, and writes nothing.
 """
 
 from __future__ import annotations
@@ -102,3 +106,32 @@ def test_the_intact_copy_builds(tmp_path_factory):
     result = build_site(root / "site", config=project / "mkdocs.yml", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (root / "site" / "people" / "ada-park" / "index.html").exists()
+
+
+# Hostile record files of the fixture knowledge base: file -> (text appended, the problem it must give).
+HOSTILE = {
+    "data/people/ada-park.yml": ("deep: " + "[" * 10_000 + "]" * 10_000 + "\n", "too-deep"),
+    "data/people/ben-ortiz.yml": ("age: " + "9" * 10_000 + "\n", "number-too-large"),
+    "data/units/motion-lab.yml": ("notes: " + "x" * 900_000 + "\n", "unknown-field"),
+    "data/units/autonomy-division.yml": ('"odd\\x01key": 1\n', "unknown-field"),
+}
+
+
+def test_a_build_with_hostile_files_ends_in_their_problems(tmp_path):
+    project = make_project(tmp_path / "project", FIXTURE_DATA).parent
+    for path, (appended, _) in HOSTILE.items():
+        with open(project / path, "a", encoding="utf-8") as record:
+            record.write(appended)
+    site_dir = tmp_path / "never-written"
+    result = build_site(site_dir, config=project / "mkdocs.yml", check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[:3000]
+    assert "Traceback" not in output, output[-5000:]
+    for path, (_, code) in HOSTILE.items():
+        assert re.search(re.escape(path) + r":\d+:\d+: error\[" + re.escape(code) + r"\]: ", output), (
+            path,
+            output[:5000],
+        )
+    assert "odd<U+0001>key" in output  # shown escaped, on the problem's line
+    assert len(output) < 20_000, "a problem quotes a huge value in full"
+    assert not site_dir.exists(), "the build wrote a site"

@@ -70,6 +70,8 @@ CASES: dict[str, set[str]] = {
     "file-too-large": {"file-too-large"},
     "too-deep": {"too-deep"},
     "too-deep-indented": {"too-deep"},
+    "too-deep-flow-and-dashes": {"too-deep"},
+    "number-too-large": {"number-too-large"},
     # where files are: what data/ may hold, and the site's own paths
     "unknown-folder": {"unexpected-file"},
     "record-too-deep": {"unexpected-file"},
@@ -184,7 +186,29 @@ def _too_deep_indented(data: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-GENERATED = {"file-too-large": _too_large, "too-deep-indented": _too_deep_indented}
+def _too_deep_flow_and_dashes(data: Path) -> None:
+    """Other names nested 10,000 lists deep in flow style, and statements as deep in block style (- - - x)."""
+    path = data / "people" / "eddie-wu.yml"
+    text = path.read_text(encoding="utf-8") + "other_names: " + "[" * 10_000 + "]" * 10_000 + "\n"
+    path.write_text(text, encoding="utf-8")
+    path = data / "units" / "alibaba-group.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "statements:\n  " + "- " * 10_000 + "x\n", encoding="utf-8")
+
+
+def _number_too_large(data: Path) -> None:
+    """A name of 10,000 digits (YAML reads it as a number, which Python cannot even print)."""
+    path = data / "people" / "eddie-wu.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("name: Eddie Wu", "name: " + "9" * 10_000), encoding="utf-8"
+    )
+
+
+GENERATED = {
+    "file-too-large": _too_large,
+    "too-deep-indented": _too_deep_indented,
+    "too-deep-flow-and-dashes": _too_deep_flow_and_dashes,
+    "number-too-large": _number_too_large,
+}
 
 
 def build_case(case: str, root: Path) -> Path:

@@ -76,16 +76,17 @@ def canonical(kind: str, text: str, path: str = "<record>") -> str | None:
     modeline = MODELINE.format(kind=kind)
     if not any(line.startswith("# yaml-language-server:") for line in header):
         header.insert(0, modeline)
-    return "\n".join(header) + "\n" + _dump(data)
+    return "\n".join(header) + "\n" + dump(data)
 
 
 def record_text(kind: str, data: dict, header: list[str]) -> str:
     """A record file in canonical form: the header's comment lines, then `data` in the schema's key order."""
     schemas = load_schemas()
-    return "\n".join(header) + "\n" + _dump(_order(data, schemas[f"{kind}.schema.json"], schemas))
+    return "\n".join(header) + "\n" + dump(_order(data, schemas[f"{kind}.schema.json"], schemas))
 
 
-def _dump(data) -> str:
+def dump(data) -> str:
+    """Values as the canonical form writes them (keys in the order given)."""
     return yaml.dump(
         data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, indent=2, default_flow_style=False
     )
@@ -103,7 +104,7 @@ def flow_item(mapping: dict[str, str]) -> str:
 
 def block_items(items: list[dict], indent: int = 2) -> str:
     """List items in canonical block form, indented as under a key of a record."""
-    return "".join(" " * indent + line + "\n" for line in _dump(items).splitlines())
+    return "".join(" " * indent + line + "\n" for line in dump(items).splitlines())
 
 
 def field_comments(kind: str, leave_out: tuple[str, ...] = ()) -> list[str]:

@@ -47,6 +47,15 @@ class Problem:
         )
 
 
+def shown(value, limit: int = 100) -> str:
+    """A value from a record as a message quotes it: cut short when long (as_text and the annotations
+    escape what a terminal would act on)."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} characters)"
+
+
 def _escape_data(text: str) -> str:
     # As GitHub's toolkit does: these characters would end or split the command.
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -84,6 +93,7 @@ CODES: dict[str, str] = {
     "duplicate-key": "A key appears twice in the same mapping.",
     "not-a-mapping": "The top of the file is not a mapping of fields.",
     "bad-key": "A key is not a plain string.",
+    "number-too-large": "A number has more characters than any record needs (often text that should be quoted).",
     "missing-field": "A required field is absent.",
     "unknown-field": "A field is not part of the record's schema (often a typo).",
     "wrong-type": "A field has the wrong type (text, list, mapping...).",

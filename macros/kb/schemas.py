@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from macros.kb.problems import DataError, Problem
+from macros.kb.problems import DataError, Problem, shown
 from macros.kb.safefiles import NotRegularFile, read_regular
 from macros.kb.yamlsafe import Document
 
@@ -375,7 +375,9 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
             hint = f"did you mean '{guess}'?" if guess else f"allowed fields here: {', '.join(allowed)}"
             if key in _REPLACED and _REPLACED[key][0] in allowed:
                 hint = _REPLACED[key][1]
-            out.append(Problem(doc.path, kline, kcol, "unknown-field", f"unknown field '{key}'{_in(where)}", hint))
+            out.append(
+                Problem(doc.path, kline, kcol, "unknown-field", f"unknown field '{shown(key)}'{_in(where)}", hint)
+            )
         return out
     if validator == "required":
         missing = _missing(error)
@@ -397,7 +399,11 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
         options = schema.get("enum", [])
         guess = difflib.get_close_matches(str(error.instance), [str(o) for o in options], n=1, cutoff=0.5)
         hint = (f"did you mean '{guess[0]}'? " if guess else "") + f"allowed: {', '.join(map(str, options))}"
-        return [Problem(doc.path, line, col, "bad-value", f"{where} is '{error.instance}', which is not allowed", hint)]
+        return [
+            Problem(
+                doc.path, line, col, "bad-value", f"{where} is '{shown(error.instance)}', which is not allowed", hint
+            )
+        ]
     if validator == "pattern":
         pattern = schema.get("pattern", "")
         is_id = "a-z0-9" in pattern and not (path and path[-1] == "archive")
@@ -412,7 +418,7 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
                     line,
                     col,
                     "placeholder",
-                    f"{where} is still the template's placeholder '{error.instance}'",
+                    f"{where} is still the template's placeholder '{shown(error.instance)}'",
                     f"fill it in: {hint}",
                 )
             ]
@@ -422,7 +428,7 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
                 line,
                 col,
                 "bad-id" if is_id else "bad-value",
-                f"{where} '{error.instance}' has the wrong form",
+                f"{where} '{shown(error.instance)}' has the wrong form",
                 hint,
             )
         ]
@@ -435,13 +441,17 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
         )
         return [Problem(doc.path, line, col, "bad-value", f"{where} is an empty {what}", hint)]
     if validator in ("maxLength", "maxItems"):
+        # Said here rather than by jsonschema, whose message quotes the whole value.
+        limit, unit = (
+            (schema.get("maxLength"), "characters") if validator == "maxLength" else (schema.get("maxItems"), "items")
+        )
         return [
             Problem(
                 doc.path,
                 line,
                 col,
                 "bad-value",
-                f"{where} is too long ({error.message.split(' is ')[-1]})",
+                f"{where} is too long ({len(error.instance):,} {unit}; at most {limit:,})",
                 "shorten it: quote the shortest passage that supports the claim",
             )
         ]
@@ -465,7 +475,7 @@ def _to_problems(error: ValidationError, doc: Document) -> list[Problem]:
             line,
             col,
             "bad-value",
-            f"{where}: {error.message}",
+            f"{where}: {shown(error.message, 200)}",
             "see the record format in data/schemas/ (editors with YAML support show it as you type)",
         )
     ]

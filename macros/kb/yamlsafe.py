@@ -3,7 +3,11 @@
 PyYAML's own loaders accept duplicate keys silently, expand aliases (so a
 small file can become huge) and construct arbitrary tags. This reader builds
 plain values from PyYAML's event stream instead: it rejects duplicate keys,
-anchors, aliases and explicit tags, and records where each value starts.
+anchors, aliases and explicit tags, and records where each value starts. It
+also refuses what no record holds and what would break whatever reads the
+values next: lists and mappings nested deeper than MAX_DEPTH (readers walk
+them recursively) and numbers longer than MAX_NUMBER_CHARS (Python cannot
+print an int of over 4,300 digits).
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ MAX_FILE_BYTES = 1_000_000
 # Records nest five levels (a statement's citation's quote); past this many, a file is refused before
 # anything walks its values (a checker that recursed into them would hit Python's recursion limit).
 MAX_DEPTH = 32
-_MAX_FAST_INDENT = 2 * MAX_DEPTH  # past this, the fast reader leaves the file to the event path
+# A number is at most this many characters: Python cannot even print an int of over 4,300 digits.
+MAX_NUMBER_CHARS = 100
 
 Path_ = tuple  # a path into the document: ("roles", 0, "cite", 1, "quote")
 
@@ -43,6 +48,9 @@ class Document:
     _positions: dict | None = field(default=None, repr=False)  # path -> (line, col) of the value
     _key_positions: dict | None = field(default=None, repr=False)  # path -> (line, col) of its key
     text: str | None = field(default=None, repr=False, compare=False)  # kept to find positions later
+    # Which reader made `data`: "fast" (the records' block subset, read line by line) or "events"
+    # (PyYAML's event stream). The values and positions are the same either way; tests ask.
+    reader: str = field(default="events", repr=False, compare=False)
 
     @property
     def positions(self) -> dict:
@@ -163,8 +171,9 @@ def parse_events(text: str, path: str) -> tuple[Document, list[Problem]]:
     """`parse` through PyYAML's event stream only: any YAML, and every problem with its place."""
     doc = Document(path, _positions={}, _key_positions={}, text=text)
     try:
-        events = list(yaml.parse(text, Loader=_Loader))
-        doc.data = _build(events, doc)
+        # Read as the parser goes: a problem stops it there (libyaml takes time quadratic in the depth
+        # of flow brackets: 10,000 `[` took seconds before the depth was refused).
+        doc.data = _build(yaml.parse(text, Loader=_Loader), doc)
     except _Reject as reject:
         code, message, hint = reject.problem_args
         return doc, [Problem(path, reject.mark.line + 1, reject.mark.column + 1, code, message, hint)]
@@ -236,7 +245,7 @@ def _plain(value) -> str:
     return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _build(events: list, doc: Document):
+def _build(events, doc: Document):
     """Turn the event stream into dicts, lists and scalars, recording positions."""
     documents = 0
     stack: list = []  # frames: [container, path, pending_key]
@@ -363,6 +372,13 @@ def _scalar(event):
         raise _Reject(
             "yaml-anchor", "merge keys (<<) are not allowed", event.start_mark, "write the fields out in full"
         )
+    if tag == _INT_TAG and len(value) > MAX_NUMBER_CHARS:
+        raise _Reject(
+            "number-too-large",
+            f"this number is {len(value):,} characters long; a record holds no number over {MAX_NUMBER_CHARS}",
+            event.start_mark,
+            'put text in quotes ("..."), or shorten the number',
+        )
     return _constructor.construct_object(yaml.ScalarNode(tag, event.value))
 
 
@@ -383,8 +399,11 @@ _DOUBLE = _re.compile(r'"([^"\\]*)"\Z')
 _SINGLE = _re.compile(r"'((?:[^']|'')*)'\Z")
 # What libyaml accepts in a file (its `printable`), but for the tab and carriage return, left to it.
 _NOT_PRINTABLE = _re.compile("[^\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The characters a plain scalar cannot start with ("-", "?" and ":" can, before anything but a space:
+# -1, -x, :x, as `kb fmt` writes them).
 _PLAIN_FIRST_REJECTED = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_INT_TAG = "tag:yaml.org,2002:int"
 
 
 class _GiveUp(Exception):
@@ -395,7 +414,7 @@ def _plain_value(value: str):
     """A plain scalar on one line, as the event path makes it; _GiveUp if this path does not read it."""
     if (
         not value
-        or value[0] in _PLAIN_FIRST_REJECTED
+        or (value[0] in _PLAIN_FIRST_REJECTED and not (value[0] in "-?:" and value[1:2] not in ("", " ")))
         or value[0] == " "
         or value[-1] == " "
         or value[-1] == ":"
@@ -411,8 +430,8 @@ def _plain_value(value: str):
     tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
     if tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:str"):
         resolved = value
-    elif tag == _MERGE_TAG:
-        raise _GiveUp
+    elif tag == _MERGE_TAG or (tag == _INT_TAG and len(value) > MAX_NUMBER_CHARS):
+        raise _GiveUp  # for the event path to report
     else:
         resolved = _constructor.construct_object(yaml.ScalarNode(tag, value))
     if len(_RESOLVED) > 50_000:
@@ -485,12 +504,12 @@ def _fast_parse(text: str, doc: Document, positions: bool = True) -> bool:
         return False  # no field, an indented first line, or a comment after the first field
     found, key_found = ({}, {}) if positions else (None, None)
     try:
-        data, end = _fast_mapping(lines, 0, 0, () if positions else None, found, key_found, None)
+        data, end = _fast_mapping(lines, 0, 0, () if positions else None, found, key_found, None, 1)
     except (_GiveUp, yaml.YAMLError, ValueError, TypeError, IndexError):
         return False
     if end != len(lines):
         return False
-    doc.data, doc._positions, doc._key_positions, doc.text = data, found, key_found, text
+    doc.data, doc._positions, doc._key_positions, doc.text, doc.reader = data, found, key_found, text, "fast"
     return True
 
 
@@ -515,13 +534,15 @@ def _is_text_key(key: str) -> bool:
 
 
 # In the two functions below, `positions` and `key_positions` are None (and `path` is None) when
-# positions are not wanted: the fast path then builds no path tuples at all.
+# positions are not wanted: the fast path then builds no path tuples at all. `depth` is the number of
+# lists and mappings the one being read is in, itself included: the fast path leaves a file nested
+# near MAX_DEPTH to the event path (which reports it when too deep), and never recurses far.
 
 
-def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
+def _fast_mapping(lines, index, indent, path, positions, key_positions, first, depth):
     """The block mapping whose keys are at `indent`, from lines[index]; `first` is (key, rest) when
     its first key follows '- ' on a list's line. Returns (mapping, index of the next line)."""
-    if indent > _MAX_FAST_INDENT:
+    if depth >= MAX_DEPTH:
         raise _GiveUp  # deep nesting: the event path reads it without recursion, and refuses it
     mapping: dict = {}
     number = lines[index][0]
@@ -554,13 +575,15 @@ def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
             following = lines[index]
             if following[1] > indent:
                 if _is_item(following):
-                    mapping[key], index = _fast_sequence(lines, index, following[1], child, positions, key_positions)
+                    mapping[key], index = _fast_sequence(
+                        lines, index, following[1], child, positions, key_positions, depth + 1
+                    )
                 else:
                     mapping[key], index = _fast_mapping(
-                        lines, index, following[1], child, positions, key_positions, None
+                        lines, index, following[1], child, positions, key_positions, None, depth + 1
                     )
             elif following[1] == indent and _is_item(following):
-                mapping[key], index = _fast_sequence(lines, index, indent, child, positions, key_positions)
+                mapping[key], index = _fast_sequence(lines, index, indent, child, positions, key_positions, depth + 1)
             else:
                 raise _GiveUp  # an empty value
         if index == len(lines) or lines[index][1] < indent:
@@ -569,9 +592,9 @@ def _fast_mapping(lines, index, indent, path, positions, key_positions, first):
             raise _GiveUp
 
 
-def _fast_sequence(lines, index, indent, path, positions, key_positions):
+def _fast_sequence(lines, index, indent, path, positions, key_positions, depth):
     """The block list whose '- ' are at `indent`, from lines[index]. Returns (list, index of the next line)."""
-    if indent > _MAX_FAST_INDENT:
+    if depth >= MAX_DEPTH:
         raise _GiveUp
     items: list = []
     if positions is not None:
@@ -582,7 +605,9 @@ def _fast_sequence(lines, index, indent, path, positions, key_positions):
         if positions is not None:
             child = path + (len(items),)
         if dash is not None:
-            item, index = _fast_mapping(lines, index, indent + 2, child, positions, key_positions, (key, rest))
+            item, index = _fast_mapping(
+                lines, index, indent + 2, child, positions, key_positions, (key, rest), depth + 1
+            )
             items.append(item)
         else:
             if raw is None or raw[:2] != "- " or raw[2:4] == "- " or len(raw) == 2:

@@ -32,8 +32,11 @@ def quoted_spans(kb: KnowledgeBase, source: Source) -> dict[str, tuple[int, int,
                 continue
             if anchor not in spans:
                 spans[anchor] = (span[0], span[1], [])
-            if claim not in spans[anchor][2]:
-                spans[anchor][2].append(claim)
+            claims = spans[anchor][2]
+            # A claim's citations come one after another: only the last claim can be this one again.
+            # (`claim not in claims` compared whole claims, thousands of times for a quote many cite.)
+            if not claims or claims[-1] is not claim:
+                claims.append(claim)
     return spans
 
 
