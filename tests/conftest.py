@@ -1,4 +1,17 @@
-"""Shared fixtures: a tiny valid knowledge base, and the command line run in-process."""
+"""Shared fixtures: a tiny valid knowledge base, and the command line run in-process.
+
+Golden files, one switch for all of them: with `KB_UPDATE_GOLDEN=1`, every
+golden test writes what it produced over its golden file, then compares as
+usual (so the run passes), and the diff is for review before committing:
+
+    KB_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_validate_golden.py tests/test_render_golden.py
+
+The golden files are the validator's output for each bad input
+(tests/fixtures/bad/<case>/expected.txt) and the rendered pages of the
+fixture knowledge base, JSON-LD included (tests/fixtures/kbsite/golden/).
+A golden test reads the switch from `UPDATE_GOLDEN` here, never from the
+environment itself.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +26,13 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD_DATA = FIXTURES / "good" / "data"
+UPDATE_GOLDEN = os.environ.get("KB_UPDATE_GOLDEN") == "1"
+
+
+def pytest_configure(config):
+    if os.environ.get("UPDATE_GOLDEN") and not UPDATE_GOLDEN:
+        # The rendered pages' switch of old: say so, rather than leave the golden files as they were.
+        raise pytest.UsageError("UPDATE_GOLDEN is no longer read: KB_UPDATE_GOLDEN=1 updates every golden file")
 
 
 @dataclass

@@ -63,12 +63,18 @@ def build_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def build_site(
-    site_dir: Path, *, config: Path = REPO / "mkdocs.yml", env: dict[str, str] | None = None, check: bool = True
+    site_dir: Path,
+    *,
+    config: Path = REPO / "mkdocs.yml",
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` into site_dir; raises with the output if it fails and check is true."""
+    """`mkdocs build --strict` into site_dir, from `cwd` (the config's folder by default); raises with
+    the output if it fails and check is true."""
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
-        cwd=config.parent,
+        cwd=cwd or config.parent,
         env=build_env(env),
         capture_output=True,
         text=True,

@@ -4,10 +4,12 @@ Two builds of the repository (from the data under test: tests/kbdata.py),
 as the deploy makes them (SITE_URL, REPO_URL and EDIT_URI set, so the
 sitemap and edit links are in), into two folders with different names, in
 two processes with different hash seeds (so an order that depends on set or
-dict iteration would show): every file must be identical. The dates MkDocs
-writes into the sitemap (and the .gz header) come from the last commit, not
-from the day of the build (macros/hooks.py sets SOURCE_DATE_EPOCH when it is
-not set).
+dict iteration would show), run from different working directories with
+different temporary folders (where the downloads are first written): every
+file must be identical, the pages, the downloads and the search index among
+them. The dates MkDocs writes into the sitemap (and the .gz header) come
+from the last commit, not from the day of the build (macros/hooks.py sets
+SOURCE_DATE_EPOCH when it is not set).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from datetime import UTC, datetime
 import pytest
 from conftest_site import EDIT_ENV, REPO, build_site, shared
 
+from macros.exports.files import EXPORT_PATHS
+
 pytestmark = pytest.mark.slow
 
 DEPLOY_ENV = {**EDIT_ENV, "SITE_URL": "https://example.github.io/kb/"}
@@ -30,8 +34,16 @@ DEPLOY_ENV = {**EDIT_ENV, "SITE_URL": "https://example.github.io/kb/"}
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory):
     def make(base):
-        build_site(base / "first" / "site", env={**DEPLOY_ENV, "PYTHONHASHSEED": "1"})
-        build_site(base / "second-build-elsewhere" / "output", env={**DEPLOY_ENV, "PYTHONHASHSEED": "2"})
+        # The first from the project's folder, the second from another; each with its own temporary folder.
+        for name, output, seed, elsewhere in (
+            ("first", "site", "1", False),
+            ("second-build-elsewhere", "output", "2", True),
+        ):
+            folder = base / name
+            (folder / "tmp").mkdir(parents=True)
+            (folder / "cwd").mkdir()
+            env = {**DEPLOY_ENV, "PYTHONHASHSEED": seed, "TMPDIR": str(folder / "tmp")}
+            build_site(folder / output, env=env, cwd=folder / "cwd" if elsewhere else None)
 
     base = shared(tmp_path_factory, "reproducible", make)
     return base / "first" / "site", base / "second-build-elsewhere" / "output"
@@ -57,6 +69,9 @@ def test_two_builds_are_byte_identical(two_builds):
             diff = "(binary)"
         pytest.fail(f"{len(differing)} files differ: {differing[:10]}\nfirst: {path}\n{diff}")
     assert len(first) > 50
+    compared = {"search/search_index.json", "sitemap.xml", "index.html", *EXPORT_PATHS}
+    assert compared <= set(first), sorted(compared - set(first))
+    assert any(path.startswith("people/") and path.endswith("/index.html") for path in first)
 
 
 def _commit_time() -> datetime | None:

@@ -26,26 +26,26 @@ files and review the diff before committing:
 
     KB_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_validate_golden.py
 
+(the one switch for every golden file of the suite: see tests/conftest.py).
+
 Files under tests/fixtures/bad/ are kept byte for byte (see .gitattributes
 there): the BOM, CRLF and invalid UTF-8 cases depend on it.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_good, run_kb
+from conftest import FIXTURES, UPDATE_GOLDEN, copy_good, run_kb
 
 from macros.kb.characters import NOT_PRINTABLE
 from macros.kb.problems import CODES, WARNING_CODES
 from macros.kb.yamlsafe import MAX_FILE_BYTES
 
 BAD = FIXTURES / "bad"
-UPDATE = os.environ.get("KB_UPDATE_GOLDEN") == "1"
 
 # case -> the codes its output must contain.
 CASES: dict[str, set[str]] = {
@@ -283,7 +283,7 @@ def parse_output(text: str) -> tuple[list[dict], int]:
 def test_bad_input(case, tmp_path):
     code, out = output_of(case, tmp_path)
     expected_file = BAD / case / "expected.txt"
-    if UPDATE:
+    if UPDATE_GOLDEN:
         expected_file.write_text(out, encoding="utf-8", newline="\n")
     assert expected_file.exists(), f"no golden file: run with KB_UPDATE_GOLDEN=1 to create {expected_file}"
     expected = expected_file.read_text(encoding="utf-8")
