@@ -117,6 +117,7 @@ CASES: dict[str, set[str]] = {
     "self-ref-parent": {"self-ref"},
     "cycle-of-two": {"cycle"},
     "cycle-of-three": {"cycle"},
+    "cycle-through-a-self-parent": {"self-ref", "cycle"},
     "timeline-cycle": {"timeline-cycle"},
     "timeline-contradiction": {"timeline-contradiction"},
     # dates, claims, quotes, sources

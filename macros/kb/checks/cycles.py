@@ -17,7 +17,8 @@ def check_cycles(parents: dict[str, list[str]], locate) -> list[Problem]:
         if len(component) < 2:
             continue  # a unit that is its own parent is reported as self-ref
         members = set(component)
-        inside = {unit: [p for p in dict.fromkeys(parents[unit]) if p in members] for unit in component}
+        # Its own parent (a self-ref) is no way round a cycle: a walk that took it would end at once.
+        inside = {unit: [p for p in dict.fromkeys(parents[unit]) if p in members and p != unit] for unit in component}
         # A plain ring: every unit on it finds the same cycle, found once from its first unit.
         starts = [min(component)] if all(len(p) == 1 for p in inside.values()) else sorted(component)
         for start in starts:
