@@ -94,6 +94,18 @@ def test_header_comment_block_is_kept_and_the_modeline_added_when_missing():
     assert header_of("id: x\n# late\n") == []
 
 
+def test_a_line_break_inside_a_header_comment_ends_the_header():
+    """YAML ends a comment at U+2028 (and U+0085, U+2029), and reads what follows as a field: the
+    canonical form must not copy that field into the header too (it wrote the key twice)."""
+    body = "id: x\nname: X\nkind: team\ncite:\n  - source: s\n    quote: q\n"
+    text = "# note\u2028yaml-language-server: $schema=../schemas/unit.schema.json\n" + body
+    assert header_of(text) == ["# note"]
+    formatted = canonical("unit", text)
+    doc, problems = parse(formatted, "x")
+    assert problems == [] and doc.data["yaml-language-server"] == "$schema=../schemas/unit.schema.json"
+    assert formatted.count("yaml-language-server") == 2  # the modeline, and the field (unknown, reported as such)
+
+
 def test_canonical_of_text_that_does_not_parse_is_none():
     assert canonical("person", "id: [unclosed\n") is None
     assert canonical("person", "a: &x 1\nb: *x\n") is None

@@ -9,6 +9,8 @@ Comments below the first field are not kept: put notes in the header.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from macros.kb.coverage import NO_CLAIM_PLACEHOLDER
@@ -51,13 +53,18 @@ def _order(value, schema: dict, schemas: dict):
     return value
 
 
+# What YAML ends a line at (after CR LF and CR became LF): a comment ends at U+2028 too, and what
+# follows it is read as YAML, so it is no part of the header.
+_LINE_BREAK = re.compile("[\n\x85\u2028\u2029]")
+
+
 def header_of(text: str) -> list[str]:
-    """The leading comment block (modeline and notes) of a record file."""
+    """The leading comment block (modeline and notes) of a record file, its lines as YAML splits them."""
     lines = []
-    for line in text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in _LINE_BREAK.split(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")):
         if line.startswith("#"):
-            lines.append(line.rstrip())
-        elif line.strip() == "" and lines:
+            lines.append(line.rstrip(" \t"))
+        elif line.strip(" \t") == "" and lines:
             continue
         else:
             break
