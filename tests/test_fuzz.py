@@ -995,7 +995,7 @@ def test_the_fast_reader_agrees_with_the_event_path_on_random_records():
 
     agrees()
     compared.report()
-    assert compared.counts["fast reader"] >= 1, compared.report()
+    assert compared.fraction >= 0.05, compared.report()
 
 
 # -- inside the fast reader's part of YAML ----------------------------------------------
