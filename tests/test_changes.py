@@ -15,18 +15,18 @@ ends its units, announced and planned changes are not drawn as done, every
 status holds as of its source, and no list mixes undated events with dated
 ones. Rewrite the golden files after an intended change, and review the diff:
 
-    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_changes.py
+    KB_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_changes.py
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 import rdflib
+from conftest import UPDATE_GOLDEN
 from jsonschema import Draft202012Validator
 from rdflib import Literal, URIRef
 from readers import popolo_errors
@@ -45,7 +45,7 @@ from macros.rendering.statuses import as_of_html
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "changes"
 GOLDEN = FIXTURE / "golden"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+UPDATE = UPDATE_GOLDEN  # the one switch (tests/conftest.py)
 BASE = "https://example.org/kb/"
 ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "http://schema.org/"
@@ -122,7 +122,7 @@ def test_golden(name, kb, rendered):
     if UPDATE:
         GOLDEN.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    assert path.exists(), f"no golden file {name}: run with UPDATE_GOLDEN=1 and review it"
+    assert path.exists(), f"no golden file {name}: run with KB_UPDATE_GOLDEN=1 and review it"
     assert content == path.read_bytes(), f"{name} differs from its golden file (UPDATE_GOLDEN=1 rewrites it)"
 
 
