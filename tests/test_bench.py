@@ -96,6 +96,7 @@ def _run(entities: int, **figures) -> dict:
         "build_s": entities / 100,
         "floor_s": entities / 105,
         "ratio": 1.05,
+        "cpu_ratio": 1.08,
         "validate_s": 0.5,
         "linkcheck_s": 100.0,
         "site_mb": 60.0,
@@ -117,18 +118,38 @@ def test_targets_table_says_what_is_met_and_what_is_not():
     good = {
         "runs": [_run(1000), _run(5000), _run(10000, ratio=1.2)],
         "validation": {"entities": 24000, "citations": 100883, "validate_s": 4.1, "workers": 2},
+        "history": _history(),
     }
     assert set(_verdicts(good).values()) == {"yes"}  # 10,000 is shown but has no ratio target
 
     bad = {
         "runs": [
-            _run(1000, ratio=1.11),
+            _run(1000, ratio=1.11, cpu_ratio=1.11),
             _run(5000, build_s=80.0, linkcheck_s=301.0, largest_entity_page_kb=61.0, search_index_mb=5.2),
         ],
         "validation": {"entities": 20000, "citations": 99000, "validate_s": 4.0, "workers": 2},
+        "history": _history(cold_cpu_ratio=1.11, diff_s=2.0),
     }
     assert set(_verdicts(bad).values()) == {"**no**"}
     assert set(_verdicts({"runs": []}).values()) == {"**no**"}  # nothing measured is nothing met
+    too_short = {**good, "history": _history(commits=499)}  # figures of a shorter history prove nothing
+    verdicts = _verdicts(too_short)
+    assert [verdicts[k] for k in verdicts if "history" in k or "kb diff" in k] == ["**no**", "**no**"]
+
+
+def _history(**figures) -> dict:
+    history = {
+        "entities": 1000,
+        "commits": 500,
+        "cold_ratio": 1.05,
+        "warm_ratio": 1.02,
+        "cold_cpu_ratio": 1.06,
+        "warm_cpu_ratio": 1.02,
+        "diff_s": 1.3,
+        "diff_cpu_s": 1.9,
+    }
+    history.update(figures)
+    return history
 
 
 HISTORY_LINE = re.compile(

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from macros.exports.common import dump_json
 from macros.kb.characters import UNSAFE, json_clean
+from macros.rendering.markup import compact_json
 
 TEXT = st.text(st.characters(exclude_categories=("Cs",)))  # no lone surrogates: not UTF-8
 # The exports hold no floats (dates are text, counts integers): bytes are compared without them, and
@@ -49,3 +50,17 @@ def test_text_from_the_data_is_escaped_as_json_requires():
     assert dump_json(data) == standard(data)
     assert UNSAFE.search(dump_json(data).decode("utf-8")) is None
     assert b"\\u202e" in dump_json(data) and b"\\udb40\\udc01" in dump_json(data)
+
+
+def compact_standard(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@given(JSON)
+def test_the_pages_compact_json_is_the_standard_librarys(data):
+    assert compact_json(data) == compact_standard(data)
+
+
+def test_what_orjson_does_not_take_in_a_page_is_written_by_the_standard_library():
+    for data in ({"n": 10**30}, {1: "a key that is not text"}):
+        assert compact_json(data) == compact_standard(data)
