@@ -40,7 +40,10 @@ Both builds run in a fresh Python process, timed from its start to its exit
 as `mkdocs build` would be (less the writing of the captured pages, after the
 build). --repeat K builds each K times, alternately, and reports the pair of
 neighbouring runs with the median ratio (and the range of all pairs' ratios);
-the CPU ratio likewise, from the pair with the median CPU ratio.
+the CPU ratio likewise, from the pair with the median CPU ratio. On a
+machine whose speed drifts by more than the difference measured (a shared
+one), --together K also starts the two builds at the same moment, K times,
+and reports the median of their CPU ratios: both are slowed alike.
 The project uses a second core (macros/prerender.py), which the floor leaves
 idle: the ratio of clock times counts that core as free, so the CPU time of
 each build is reported too, all its processes together (`cpu_ratio`) and its
@@ -212,6 +215,32 @@ def child(config_file: Path, site_dir: Path, capture: Path | None, env: dict, wh
     return result
 
 
+def children_together(builds: list[tuple[Path, Path]], env: dict) -> list[dict]:
+    """Builds started at the same moment, each in a fresh process, for their CPU time: whatever slows the
+    machine down while they run (other load, its clock) slows them alike, which builds run one after
+    the other do not share. Their clock times mean nothing (they share the cores)."""
+    os.sync()
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-m", "scripts.bench", "--child-build", str(config_file), str(site_dir)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for config_file, site_dir in builds
+    ]
+    results = []
+    for process in running:
+        out, err = process.communicate()
+        if process.returncode != 0:
+            sys.stderr.write(out[-4000:] + err[-4000:])
+            raise SystemExit(f"bench: a build started together with another failed (exit {process.returncode})")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
 def size_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
@@ -227,7 +256,7 @@ def largest_page(site: Path) -> tuple[int, str]:
     return found
 
 
-def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: int = 1) -> dict:
+def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: int = 1, together: int = 0) -> dict:
     from scripts.synth import generate
 
     base = (work / f"n{entities}").resolve()
@@ -318,6 +347,24 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
         + f"; the build's process alone: {build_cpu / floor_cpu:.2f}"
     )
 
+    together_ratios = []
+    if together:
+        progress(f"    CPU time of the project and the floor started together, {together} times:")
+        for run in range(1, together + 1):
+            project_run_, floor_run_ = children_together(
+                [(ROOT / "mkdocs.yml", site), (floor_file, floor_dir / "site")], env
+            )
+            together_ratios.append(_cpu_total(project_run_) / _cpu_total(floor_run_))
+            progress(
+                f"    together {run} of {together}: the project {_cpu_total(project_run_):.2f} s of CPU, "
+                f"the floor {_cpu_total(floor_run_):.2f} s: {together_ratios[-1]:.3f}"
+            )
+        together_ratios.sort()
+        progress(
+            f"    CPU ratio started together {together_ratios[len(together_ratios) // 2]:.2f}, the median of "
+            f"{together} (they ranged from {together_ratios[0]:.2f} to {together_ratios[-1]:.2f})"
+        )
+
     linkcheck_s = None
     if skip_linkcheck:
         progress("5/5 link check skipped")
@@ -345,6 +392,14 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
         "cpu_ratio": round(build_cpu_total / floor_cpu_total, 2),
         "pair_ratios": [round(r, 3) for r in pair_ratios],
         "cpu_pair_ratios": [round(r, 3) for r in cpu_pair_ratios],
+        **(
+            {
+                "cpu_ratio_together": round(together_ratios[len(together_ratios) // 2], 2),
+                "together_cpu_ratios": [round(r, 3) for r in together_ratios],
+            }
+            if together_ratios
+            else {}
+        ),
         "runs": repeat,
         "build_runs_s": [round(r["seconds"], 2) for r in projects],
         "floor_runs_s": [round(r["seconds"], 2) for r in floors],
@@ -673,6 +728,14 @@ def main(argv: list[str] | None = None) -> int:
         metavar="K",
         help="build the project and the floor K times each, alternately; report the pair with the median ratio",
     )
+    parser.add_argument(
+        "--together",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also build the project and the floor K times started together, for a CPU ratio that the "
+        "machine's drift does not move (cpu_ratio_together)",
+    )
     parser.add_argument("--results", type=Path, help="add this run's figures to a JSON results file")
     parser.add_argument("--plot", type=Path, metavar="RESULTS", help="draw an SVG from a results file, then exit")
     parser.add_argument("--svg", type=Path, help="where --plot writes the SVG (default: stdout)")
@@ -718,7 +781,7 @@ def main(argv: list[str] | None = None) -> int:
             save_validation(args.results, result)
         print(validate_line(result), flush=True)
         return 0
-    result = bench(args.entities, args.seed, args.work, args.skip_linkcheck, max(1, args.repeat))
+    result = bench(args.entities, args.seed, args.work, args.skip_linkcheck, max(1, args.repeat), args.together)
     if args.results:
         save(args.results, result)
     print(line(result), flush=True)

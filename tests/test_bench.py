@@ -6,6 +6,7 @@ docs/performance.md are where the figures are.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -28,7 +29,20 @@ def test_bench_runs_and_prints_one_line(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL", "EDIT_URI", "KB_DATA")}
     env["NO_MKDOCS_2_WARNING"] = "1"
     result = subprocess.run(
-        [sys.executable, "-m", "scripts.bench", "--entities", "20", "--work", str(tmp_path), "--skip-linkcheck"],
+        [
+            sys.executable,
+            "-m",
+            "scripts.bench",
+            "--entities",
+            "20",
+            "--work",
+            str(tmp_path),
+            "--skip-linkcheck",
+            "--together",
+            "1",
+            "--results",
+            str(tmp_path / "results.json"),
+        ],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -43,6 +57,9 @@ def test_bench_runs_and_prints_one_line(tmp_path: Path):
     assert int(match["entities"]) == 20
     assert int(match["pages"]) > 20  # entity pages, sources, discrepancies and the hand-written pages
     assert "[bench]" in result.stderr  # progress is shown while it works
+    (run,) = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["runs"]
+    assert len(run["together_cpu_ratios"]) == 1 and run["cpu_ratio_together"] > 0
+    assert len(run["build_runs_cpu_s"]) == len(run["floor_runs_cpu_s"]) == 1
 
 
 def test_synthetic_knowledge_base_is_valid_and_deterministic(tmp_path: Path, kb_cli):
@@ -132,6 +149,8 @@ def test_targets_table_says_what_is_met_and_what_is_not():
     }
     assert set(_verdicts(bad).values()) == {"**no**"}
     assert set(_verdicts({"runs": []}).values()) == {"**no**"}  # nothing measured is nothing met
+    together = {**good, "runs": [_run(1000, cpu_ratio=1.05, cpu_ratio_together=1.12), _run(5000)]}
+    assert _verdicts(together)[next(k for k in _verdicts(together) if k.startswith("CPU ratio"))] == "**no**"
     too_short = {**good, "history": _history(commits=499)}  # figures of a shorter history prove nothing
     verdicts = _verdicts(too_short)
     assert [verdicts[k] for k in verdicts if "history" in k or "kb diff" in k] == ["**no**", "**no**"]

@@ -31,7 +31,7 @@ def results_table(results: dict) -> str:
     )
     rows = "".join(
         f"| {r['entities']:,} | {r['pages']:,} | {r['build_s']:.1f} | {r['floor_s']:.1f} | {r['ratio']:.2f} | "
-        f"{_range(r.get('pair_ratios'))} | {_optional(r.get('cpu_ratio'), '.2f')} | "
+        f"{_range(r.get('pair_ratios'))} | {_optional(cpu_ratio(r), '.2f')} | "
         f"{r['validate_s']:.1f} | {_optional(r['linkcheck_s'], '.0f')} | "
         f"{r['site_mb']:.0f} | {r['search_index_mb']:.1f} |\n"
         for r in results.get("runs", [])
@@ -76,13 +76,23 @@ def _ratio(results: dict) -> tuple[str, str, bool]:
     return target, shown, all(r["ratio"] <= MAX_RATIO for r in runs)
 
 
+def cpu_ratio(run: dict) -> float | None:
+    """The run's CPU ratio: of the builds started together where it has them (the machine's drift does
+    not move it), otherwise of its median pair run one after the other."""
+    return run.get("cpu_ratio_together") or run.get("cpu_ratio")
+
+
 def _cpu_ratio(results: dict) -> tuple[str, str, bool]:
     target = f"CPU ratio (all the build's processes) <= {MAX_CPU_RATIO:.2f} at 1,000 and 5,000 entities"
-    runs = [r for r in results.get("runs", []) if r["entities"] in (1000, 5000) and r.get("cpu_ratio")]
+    runs = [r for r in results.get("runs", []) if r["entities"] in (1000, 5000) and cpu_ratio(r)]
     if len(runs) < 2:
         return target, "not measured", False
-    shown = ", ".join(f"{r['cpu_ratio']:.2f} at {r['entities']:,}" for r in results["runs"] if r.get("cpu_ratio"))
-    return target, shown, all(r["cpu_ratio"] <= MAX_CPU_RATIO for r in runs)
+    shown = ", ".join(
+        f"{cpu_ratio(r):.2f} at {r['entities']:,}" + (" (started together)" if r.get("cpu_ratio_together") else "")
+        for r in results["runs"]
+        if cpu_ratio(r)
+    )
+    return target, shown, all(cpu_ratio(r) <= MAX_CPU_RATIO for r in runs)
 
 
 def _history(results: dict) -> list[tuple[str, str, bool]]:
