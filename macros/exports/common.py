@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote as _percent
 
 import orjson
@@ -44,13 +45,18 @@ class Urls:
         return url
 
     def claim(self, claim: Claim) -> str:
-        return f"{self.page(claim.subject)}#{_percent(claim.id)}"
+        return f"{self.page(claim.subject)}#{_fragment(claim.id)}"
 
     def quote(self, source_id: str, quote: str) -> str:
         return f"{self.page(source_id)}#{quote_anchor(source_id, quote)}"
 
     def export(self, path: str) -> str:
         return f"{self.base}{path}"
+
+
+@lru_cache(maxsize=1 << 17)  # every claim's anchor, asked for by each export and page that refers to it
+def _fragment(claim_id: str) -> str:
+    return _percent(claim_id)
 
 
 def kind_of(kb: KnowledgeBase, record_id: str) -> str:

@@ -453,22 +453,18 @@ class JsonLd:
 
 def _referenced_pages(value) -> list[str]:
     """Every {"@id": ...} reference inside a node (not the node's own @id), in document order.
-    Walked without recursion, however deep the nodes nest."""
+    Walked without recursion, however deep the nodes nest: a stack of the values still to visit, each
+    container's children pushed in reverse so they come off it in order."""
     out: list[str] = []
-    stack = [iter([value])]
+    stack = [v for k, v in reversed(value.items()) if k != "@id"] if isinstance(value, dict) else [value]
     while stack:
-        child = next(stack[-1], _DONE)
-        if child is _DONE:
-            stack.pop()
-            continue
-        if isinstance(child, dict):
-            if set(child) == {"@id"} and len(stack) > 1:
+        child = stack.pop()
+        kind = type(child)  # the nodes are plain JSON values: dict, list, str, bool
+        if kind is dict:
+            if len(child) == 1 and "@id" in child:
                 out.append(child["@id"])
             else:
-                stack.append(iter([v for k, v in child.items() if k != "@id"]))
-        elif isinstance(child, list):
-            stack.append(iter(child))
+                stack.extend([v for k, v in reversed(child.items()) if k != "@id"])
+        elif kind is list:
+            stack.extend(reversed(child))
     return out
-
-
-_DONE = object()

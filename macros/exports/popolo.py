@@ -51,18 +51,12 @@ def _sources(kb: KnowledgeBase, urls: Urls, claims) -> list[dict]:
     links: dict[str, dict] = {}
     for claim in claims:
         for citation in claim.cite:
-            links.setdefault(
-                urls.quote(citation.source, citation.quote),
-                {
-                    "url": urls.quote(citation.source, citation.quote),
-                    "note": kb.archived(citation.source, citation.quote),
-                },
-            )
+            passage = urls.quote(citation.source, citation.quote)
+            if passage not in links:
+                links[passage] = {"url": passage, "note": kb.archived(citation.source, citation.quote)}
             original = safe_url(kb.sources[citation.source].url) if citation.source in kb.sources else None
-            if original:
-                links.setdefault(
-                    original, {"url": original, "note": f"Original article: {kb.sources[citation.source].title}"}
-                )
+            if original and original not in links:
+                links[original] = {"url": original, "note": f"Original article: {kb.sources[citation.source].title}"}
     return list(links.values())
 
 

@@ -340,8 +340,13 @@ class KnowledgeBase:
         """`quote` in the characters of its source's archived text (its apostrophes, dashes and
         spacing), which is what readers are shown: a quote matches after normalization, so the words
         typed in the YAML may differ from the archive's in those."""
-        source = self.sources.get(source_id)
-        return as_archived(source.text if source else None, quote)
+        shown = self.derived("archived", _nothing_shown_yet)
+        key = (source_id, quote)
+        passage = shown.get(key)
+        if passage is None:  # every page, tooltip and export that shows the quote asks
+            source = self.sources.get(source_id)
+            passage = shown[key] = as_archived(source.text if source else None, quote)
+        return passage
 
     def name_of(self, record_id: str) -> str:
         record = self.records.get(record_id)
@@ -549,3 +554,7 @@ def group_timeline(events: dict[str, Event]) -> TimelineGroups:
     )
     undated = tuple(e for e in ordered if keys[e.id][0] == 1 and len(members[keys[e.id][2]]) == 1)
     return TimelineGroups(dated, around, undated)
+
+
+def _nothing_shown_yet(kb: KnowledgeBase) -> dict:
+    return {}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from macros.kb.characters import UNSAFE, describe
@@ -95,4 +96,9 @@ def _host_ok(host: str) -> bool:
 
 def safe_url(url: object) -> str | None:
     """The URL when the policy accepts it, else None: nothing else becomes a link or an exported URL."""
-    return url if isinstance(url, str) and url_problem(url) is None else None
+    return url if isinstance(url, str) and _accepted(url) else None
+
+
+@lru_cache(maxsize=1 << 12)  # the exports ask of a source's URL once for every claim that cites it
+def _accepted(url: str) -> bool:
+    return url_problem(url) is None

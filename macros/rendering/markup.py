@@ -25,15 +25,14 @@ from macros.kb.kinds import FOLDERS
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")  # Python-Markdown's escapable characters (~ is not one)
 
 
-_HTML_SPECIAL = re.compile(r"[&<>\"']")
-
-
 def esc(text: object) -> str:
     """Escape for HTML text and attribute values."""
     text = str(text)
-    # Most texts have nothing to escape: one scan instead of html.escape's five (a large site calls this
-    # hundreds of thousands of times).
-    return html.escape(text, quote=True) if _HTML_SPECIAL.search(text) else text
+    # Most texts have nothing to escape: five quick scans instead of html.escape's five replacements (a
+    # large site calls this over a million times; `in` is faster than one regular expression's search).
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return html.escape(text, quote=True)
+    return text
 
 
 def _shown(match: re.Match) -> str:

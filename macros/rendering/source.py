@@ -144,11 +144,12 @@ class SourceRenderer(PageRenderer):
         if start == end:
             return ""
         cuts = sorted({start, end, *(p for p in starts if start <= p < end), *(p for p in ends if start < p <= end)})
+        here = [(a, s, e) for a, (s, e, _) in spans.items() if s < end and start < e]  # the quotes in this line
         out = []
         for left, right in zip(cuts, cuts[1:]):
             for anchor in starts.get(left, ()):
                 out.append(f'<span class="kb-anchor" id="{esc(anchor)}"></span>')
-            covering = [a for a, (s, e, _) in spans.items() if s <= left and right <= e]
+            covering = [a for a, s, e in here if s <= left and right <= e]
             piece = evidence(text[left:right])
             if covering:
                 out.append(tag("mark", piece, class_="kb-quote", data_quotes=" ".join(sorted(covering))))

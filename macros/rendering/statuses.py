@@ -7,7 +7,10 @@ events it reports, or "an undated source"; see macros.kb.asof).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from macros.kb.asof import EVENTS, PUBLISHED, AsOf, claim_as_of
+from macros.kb.dates import PartialDate
 from macros.kb.model import Claim, KnowledgeBase
 from macros.rendering.markup import esc, tag
 
@@ -19,17 +22,25 @@ LATEST_NOTE = '<span class="kb-latest">per the latest-dated source</span>'
 
 
 def date_html(date) -> str:
-    if date is None:
-        return ""
+    return "" if date is None else _date_html(date)
+
+
+@lru_cache(maxsize=1 << 12)  # a site shows a few hundred dates tens of thousands of times
+def _date_html(date: PartialDate) -> str:
     return tag("time", esc(date.human()), datetime=date.iso(), title=f"precision: {date.precision}")
 
 
 def as_of_html(as_of: AsOf) -> str:
     """'as of 10 May 2023', 'as of 8 June 2026 or later' or 'as of an undated source'."""
-    if as_of.date is None:
+    return _as_of_html(as_of.date, as_of.basis)
+
+
+@lru_cache(maxsize=1 << 12)
+def _as_of_html(date: PartialDate | None, basis: str) -> str:
+    if date is None:
         return tag("span", "as of an undated source", class_="kb-asof", title=UNDATED_TITLE)
-    later = " or later" if as_of.basis == EVENTS else ""
-    return tag("span", f"as of {date_html(as_of.date)}{later}", class_="kb-asof", title=AS_OF_TITLES[as_of.basis])
+    later = " or later" if basis == EVENTS else ""
+    return tag("span", f"as of {date_html(date)}{later}", class_="kb-asof", title=AS_OF_TITLES[basis])
 
 
 def span_html(kb: KnowledgeBase, start, end, status: str | None, claim: Claim, note: str = "") -> str:
