@@ -38,6 +38,24 @@ def test_the_list_is_the_documented_categories():
     assert not UNSAFE.search("Plain text, 中文, émigré, emoji 🙂, tab\tand\nline feed, NBSP\u00a0, 3\u00a0000.")
 
 
+def test_encoded_text_is_searched_as_exactly_as_decoded_text():
+    """in_utf8 looks at the bytes (an export is not decoded to be checked): it finds a character of the
+    set where the text search does: for every code point of the set and next to its ranges, where the
+    encoding gets a byte longer, and a sample of all the others; alone and between others."""
+    edges = {n + step for first, last in UNSAFE_RANGES for n in (first, last) for step in (-1, 0, 1)}
+    edges |= {n + step for n in (0x7F, 0x7FF, 0xFFFF) for step in (0, 1)}
+    listed = {n for first, last in UNSAFE_RANGES for n in range(first, last + 1)}
+    numbers = sorted((edges | listed | set(range(0x3000)) | set(range(0, 0x110000, 61))) & set(range(0x110000)))
+    for charset in (UNSAFE, NOT_PRINTABLE):
+        for number in numbers:
+            char = chr(number)
+            encoded = char.encode("utf-8", "surrogatepass")
+            found = charset.fullmatch(char) is not None
+            assert charset.in_utf8(encoded) is found, hex(number)
+            assert charset.in_utf8(b"\xe2\x80\x9c" + encoded + "中".encode()) is found, hex(number)
+    assert not UNSAFE.in_utf8("“Plain”, 中文, émigré, 🙂, tab\tand\nline feed, NBSP\u00a0".encode())
+
+
 @pytest.mark.parametrize(
     ("char", "described"),
     [

@@ -52,6 +52,11 @@ def test_text_from_the_data_is_escaped_as_json_requires():
     assert b"\\u202e" in dump_json(data) and b"\\udb40\\udc01" in dump_json(data)
 
 
+def test_an_all_ascii_file_is_cleaned_too():
+    data = {"quote": "a DELETE \x7f in ASCII"}
+    assert dump_json(data) == standard(data) and b"\\u007f" in dump_json(data)
+
+
 def compact_standard(data) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 

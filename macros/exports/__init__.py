@@ -1,7 +1,8 @@
 """The downloads: pure functions of the validated knowledge base and the site's root URL. Imports only
 the domain (macros.kb).
 
-    files       every download by path (export_files), and one record's JSON-LD (entity_jsonld)
+    files       every download by path (export_files, or one at a time: each_export_file), and one
+                record's JSON-LD (entity_jsonld)
     common      the site's URLs, dates and deterministic JSON
     json_dump   knowledge-base.json
     claims_csv  claims.csv

@@ -12,7 +12,7 @@ from urllib.parse import quote as _percent
 
 import orjson
 
-from macros.kb.characters import json_clean
+from macros.kb.characters import UNSAFE, json_clean
 from macros.kb.dates import PartialDate
 from macros.kb.kinds import FOLDERS
 from macros.kb.model import Claim, KnowledgeBase
@@ -84,13 +84,11 @@ def dump_json(data) -> bytes:
         raw = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         raw = (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    if raw.isascii():
-        return raw
     # Each control, bidirectional or invisible character (only quotes of an archived text may hold one)
     # as a \\u escape: the file shows clean in a terminal or an editor, and holds the same data.
-    text = raw.decode("utf-8")
-    cleaned = json_clean(text)
-    return raw if cleaned is text else cleaned.encode("utf-8")
+    if not UNSAFE.in_utf8(raw):
+        return raw
+    return json_clean(raw.decode("utf-8")).encode("utf-8")
 
 
 def unique(items) -> list:

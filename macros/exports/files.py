@@ -4,7 +4,8 @@ Pure functions of the loaded knowledge base and the site's root URL: no
 MkDocs, no clock, no network. The same data and base URL give the same bytes
 (keys sorted, records in id order, claims as written, dates from the data).
 
-- `export_files(kb, base_url)` -> {relative path: bytes} for every download:
+- `export_files(kb, base_url)` -> {relative path: bytes} for every download
+  (`each_export_file` makes them one at a time, for a caller that writes each):
 
   | path                              | format (see its module)                    |
   |-----------------------------------|--------------------------------------------|
@@ -29,6 +30,7 @@ source's page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -68,16 +70,23 @@ def export_files(
 ) -> dict[str, bytes]:
     """Every download: relative path (from the site's root) -> its bytes. `history` (macros.kb.history)
     makes changes.xml; without it, that feed says history is unavailable."""
+    return dict(each_export_file(kb, base_url, feed_title=feed_title, history=history))
+
+
+def each_export_file(
+    kb: KnowledgeBase, base_url: str, *, feed_title: str = DEFAULT_TITLE, history: History | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of every download, in EXPORT_PATHS order, each made when asked for: a caller that
+    writes each before asking for the next never holds them all (a large knowledge base's are hundreds
+    of MB, with the objects they are made from)."""
     urls = Urls(kb, check_base_url(base_url))
-    return {
-        JSON_PATH: knowledge_base_bytes(kb, urls),
-        SCHEMA_PATH: schema_bytes(),
-        CSV_PATH: claims_csv(kb, urls),
-        JSONLD_PATH: dump_json(JsonLd(kb, urls).dump()),
-        POPOLO_PATH: dump_json(popolo(kb, urls)),
-        FEED_PATH: atom_feed(kb, urls, feed_title),
-        CHANGES_PATH: changes_feed(history or History.unavailable(NO_HISTORY), urls),
-    }
+    yield JSON_PATH, knowledge_base_bytes(kb, urls)
+    yield SCHEMA_PATH, schema_bytes()
+    yield CSV_PATH, claims_csv(kb, urls)
+    yield JSONLD_PATH, dump_json(JsonLd(kb, urls).dump())
+    yield POPOLO_PATH, dump_json(popolo(kb, urls))
+    yield FEED_PATH, atom_feed(kb, urls, feed_title)
+    yield CHANGES_PATH, changes_feed(history or History.unavailable(NO_HISTORY), urls)
 
 
 def entity_jsonld(kb: KnowledgeBase, record_id: str, base_url: str) -> dict:

@@ -26,8 +26,12 @@ import threading
 import traceback
 from pathlib import Path
 
-from macros.exports.files import export_files
+from macros.exports.files import each_export_file
 from macros.kb.history import History
+from macros.kb.lifecycle import steps_of
+from macros.kb.model import KnowledgeBase
+from macros.kb.prose import claim_text
+from macros.kb.quotes import quote_anchor
 from macros.kb.report import Report
 from macros.session.pages import record_page
 
@@ -70,6 +74,7 @@ class Prerender:
         self.pages: dict[str, str] = {}
         self.sizes: dict[str, int] | None = None
         self.done = False  # no more pages will come
+        _make_shared(report.kb)
         try:
             self.renderer.start()
             sending.close()
@@ -121,6 +126,19 @@ class Prerender:
         shutil.rmtree(self.export_dir, ignore_errors=True)
 
 
+def _make_shared(kb: KnowledgeBase) -> None:
+    """Make here, once, what both children (and this process's own pages) would each make for
+    themselves: every claim's sentence, every quote's archived passage and anchor, every unit's steps.
+    The children inherit them from the fork."""
+    for claim in kb.claims:
+        claim_text(kb, claim)
+        for citation in claim.cite:
+            kb.archived(citation.source, citation.quote)
+            quote_anchor(citation.source, citation.quote)
+    for unit_id in kb.units:
+        steps_of(kb, unit_id)
+
+
 def _render(report, jobs, directory_urls, base_url, history, pipe, parents_end) -> None:
     code = 0
     try:
@@ -145,7 +163,7 @@ def _export(report, base_url, history, export_dir: Path, parents_end) -> None:
     code = 0
     try:
         parents_end.close()
-        for path, content in export_files(report.kb, base_url, history=history).items():
+        for path, content in each_export_file(report.kb, base_url, history=history):
             target = export_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
