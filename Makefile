@@ -27,6 +27,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip==25.3
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	$(PY) -m pip install --quiet --no-deps -e .
+	@# The project's modules as bytecode, as pip compiled the packages: with PYTHONDONTWRITEBYTECODE
+	@# (above) nothing else writes it, and every build and test run would compile them again.
+	$(PY) -m compileall -q macros scripts
 	touch $@
 
 # While the data has problems, the preview shows them (file:line, hint) at every address; it goes

@@ -151,7 +151,7 @@ def on_page_markdown(markdown, page, config, files):
 
 @event_priority(100)  # before Material's search indexes the page
 def on_page_context(context, page, config, nav):
-    page.content = session_for(config).fill_download_sizes(page.content)
+    page.content = session_for(config).fill_download_sizes(page.content, page.url)
     return context
 
 

@@ -44,6 +44,10 @@ the CPU ratio likewise, from the pair with the median CPU ratio. On a
 machine whose speed drifts by more than the difference measured (a shared
 one), --together K also starts the two builds at the same moment, K times,
 and reports the median of their CPU ratios: both are slowed alike.
+The project's own modules are compiled to bytecode before anything is
+timed, as pip compiled MkDocs, Material and every other installed package:
+the builds run with PYTHONDONTWRITEBYTECODE (as under make), so otherwise
+each one would compile the project's source again.
 The project uses a second core (macros/prerender.py), which the floor leaves
 idle: the ratio of clock times counts that core as free, so the CPU time of
 each build is reported too, all its processes together (`cpu_ratio`) and its
@@ -55,6 +59,7 @@ against N from such a file as an SVG.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import logging
 import os
@@ -256,9 +261,17 @@ def largest_page(site: Path) -> tuple[int, str]:
     return found
 
 
+def compile_project() -> None:
+    """Bytecode for the project's modules, as the installed packages have theirs (see the module's doc)."""
+    for folder in ("macros", "scripts"):
+        if not compileall.compile_dir(str(ROOT / folder), quiet=1):
+            raise SystemExit(f"bench: {folder}/ does not compile")
+
+
 def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: int = 1, together: int = 0) -> dict:
     from scripts.synth import generate
 
+    compile_project()
     base = (work / f"n{entities}").resolve()
     if base.exists():
         shutil.rmtree(base)
@@ -425,6 +438,7 @@ def validate_only(entities: int, seed: int, work: Path, repeat: int = 1) -> dict
     slower middle one); every run's time is kept."""
     from scripts.synth import generate
 
+    compile_project()
     data = (work / f"n{entities}-validate" / "data").resolve()
     if data.exists():
         shutil.rmtree(data)
@@ -458,6 +472,7 @@ def history_bench(entities: int, commits: int, seed: int, work: Path, repeat: in
     """The cost of the history in the build, and the time of `kb diff` between two revisions (medians)."""
     from scripts.synth import generate, make_history
 
+    compile_project()
     base = (work / f"n{entities}-history{commits}").resolve()
     if base.exists():
         shutil.rmtree(base)

@@ -111,3 +111,19 @@ def test_the_children_end_when_the_build_is_killed():
     shutil.rmtree(export_dir, ignore_errors=True)  # a killed build cannot remove it: its next run's /tmp does
     assert renderer not in left, "the page renderer outlived the build that would read its pages"
     assert exporter not in left
+
+
+def test_sizes_not_known_when_the_table_is_made_are_filled_in_on_its_page_only():
+    """The downloads page may be rendered while the downloads are still being written: its table holds
+    placeholders, which the HTML of that page, and of no other, gets the real sizes for."""
+    from macros.session.downloads import SIZE_MARK, size_text
+    from macros.session.session import BuildSession, Settings
+
+    session = BuildSession(Settings(FIXTURE / "data", FIXTURE, BASE, True))
+    sizes = {path: len(content) for path, content in export_files(session.report.kb, BASE).items()}
+    session.download_sizes = lambda wait=True: sizes if wait else None  # still being written, when asked
+    table = session.downloads_table("downloads/")
+    assert table.count(SIZE_MARK) == len(sizes)
+    filled = session.fill_download_sizes(f"<table>{table}</table>", "downloads/")
+    assert SIZE_MARK not in filled and all(size_text(size) in filled for size in sizes.values())
+    assert session.fill_download_sizes(table, "about/") == table  # another page: not looked at

@@ -19,7 +19,9 @@ import pytest
 from conftest_site import EDIT_ENV, ENTITY_FOLDERS, REPO, Site, has_class, is_external, real_site, real_site_build
 from kbdata import DATA, DATA_ROOT
 
+from macros.exports.files import EXPORT_PATHS
 from macros.kb.kinds import FOLDERS
+from macros.session.downloads import SIZE_MARK, size_text
 from macros.kb.validate import validate
 
 pytestmark = pytest.mark.slow
@@ -212,6 +214,19 @@ def test_entity_pages_carry_their_json_ld(site):
         blocks = page.soup.find_all("script", type="application/ld+json")
         assert len(blocks) == 1, page.path
         json.loads(blocks[0].string)
+
+
+def test_the_downloads_page_gives_each_file_its_size(site):
+    """Made while the downloads may still be being written, the table ends up with their real sizes,
+    and no page keeps a placeholder."""
+    page = site.page("downloads/")
+    rows = [row for row in page.soup.select("table tr") if row.find("a")]
+    assert {row.find("a").get_text() for row in rows} == set(EXPORT_PATHS)
+    for row in rows:
+        target, _ = site.resolve(page, row.find("a")["href"])
+        assert target is not None, row
+        assert row.find_all("td")[1].get_text() == size_text((site.root / target).stat().st_size)
+    assert [p.path for p in site.pages.values() if SIZE_MARK in p.html] == []
 
 
 def test_no_template_source_leaks_into_the_site(site):

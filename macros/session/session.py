@@ -86,6 +86,7 @@ class BuildSession:
         self._history: History | None = None
         self._exports: dict[str, bytes] | None = None
         self._worker: prerender.Prerender | None = None
+        self._pages_to_fill: set[str] = set()  # the URLs of the pages with size placeholders
         if previous is not None:
             previous.close()
             if previous.settings == settings and previous._fingerprint == self._fingerprint:
@@ -197,13 +198,17 @@ class BuildSession:
         return {path: len(content) for path, content in self.exports().items()}
 
     def downloads_table(self, page_url: str) -> str:
-        return downloads.downloads_table(
-            self.download_sizes(wait=False), Linker(page_url, self.settings.directory_urls)
-        )
+        sizes = self.download_sizes(wait=False)
+        if sizes is None:  # placeholders, filled in once the page is HTML
+            self._pages_to_fill.add(page_url)
+        return downloads.downloads_table(sizes, Linker(page_url, self.settings.directory_urls))
 
-    def fill_download_sizes(self, html: str) -> str:
-        """The page's HTML with the downloads table's size placeholders filled in."""
-        return downloads.fill_sizes(html, self.download_sizes()) if downloads.SIZE_MARK in html else html
+    def fill_download_sizes(self, html: str, page_url: str) -> str:
+        """The page's HTML with the downloads table's size placeholders filled in, if it has any (only the
+        pages whose table was made before the sizes were known: not every page is searched for them)."""
+        if page_url not in self._pages_to_fill:
+            return html
+        return downloads.fill_sizes(html, self.download_sizes())
 
     def write_exports(self, site_dir: Path) -> None:
         """Write the downloads into the site."""
