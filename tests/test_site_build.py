@@ -21,8 +21,8 @@ from kbdata import DATA, DATA_ROOT
 
 from macros.exports.files import EXPORT_PATHS
 from macros.kb.kinds import FOLDERS
-from macros.session.downloads import SIZE_MARK, size_text
 from macros.kb.validate import validate
+from macros.session.downloads import SIZE_MARK, size_text
 
 pytestmark = pytest.mark.slow
 
