@@ -54,7 +54,7 @@ class ClaimRenderer:
             source = self.kb.sources.get(citation.source)
             title = source.title if source else citation.source
             found = known[key] = (
-                f"“{evidence(self.kb.archived(citation.source, citation.quote))}”"
+                f"“{shown_quote(self.kb, citation.source, citation.quote)}”"
                 f'<br><span class="kb-tip-source">{esc(title)}</span>',
                 quote_anchor(citation.source, citation.quote),
             )
@@ -119,6 +119,17 @@ class ClaimRenderer:
             + f' <span class="kb-from">(on {home})</span>',
             class_=f"kb-claim kb-kind-{claim.kind}",
         )
+
+
+def shown_quote(kb: KnowledgeBase, source_id: str, quote: str) -> str:
+    """A quote as HTML, in its archive's characters, each unsafe one shown as its code point (made once:
+    the tooltips of its markers and its source's page show it)."""
+    known = kb.derived("rendering.shown_quotes", _no_quotes_yet)
+    key = (source_id, quote)
+    shown = known.get(key)
+    if shown is None:
+        shown = known[key] = evidence(kb.archived(source_id, quote))
+    return shown
 
 
 def _no_quotes_yet(kb: KnowledgeBase) -> dict:

@@ -11,6 +11,7 @@ from macros.kb.model import Claim, KnowledgeBase, Source
 from macros.kb.prose import claim_text
 from macros.kb.quotes import quote_anchor
 from macros.kb.urls import safe_url
+from macros.rendering.claims import shown_quote
 from macros.rendering.markup import esc, evidence, md_text, tag
 from macros.rendering.pages import NOT_SEARCHED, PageRenderer, date_html
 
@@ -107,7 +108,7 @@ class SourceRenderer(PageRenderer):
             quotes = " ".join(
                 tag(
                     "a",
-                    f"“{evidence(self.kb.archived(source.id, c.quote))}”",
+                    f"“{shown_quote(self.kb, source.id, c.quote)}”",
                     href=f"#{quote_anchor(source.id, c.quote)}",
                     class_="kb-quote-link",
                 )
