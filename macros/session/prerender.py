@@ -54,6 +54,7 @@ class Prerender:
         base_url: str,
         history: History | None = None,
     ):
+        _make_shared(report.kb)  # before anything needs closing
         self.export_dir = Path(tempfile.mkdtemp(prefix="kb-exports-"))
         context = multiprocessing.get_context("fork")
         self._pipe, sending = context.Pipe(duplex=False)
@@ -74,7 +75,6 @@ class Prerender:
         self.pages: dict[str, str] = {}
         self.sizes: dict[str, int] | None = None
         self.done = False  # no more pages will come
-        _make_shared(report.kb)
         try:
             self.renderer.start()
             sending.close()
