@@ -48,7 +48,7 @@ The project's own modules are compiled to bytecode before anything is
 timed, as pip compiled MkDocs, Material and every other installed package:
 the builds run with PYTHONDONTWRITEBYTECODE (as under make), so otherwise
 each one would compile the project's source again.
-The project uses a second core (macros/prerender.py), which the floor leaves
+The project uses a second core (macros/session/prerender.py), which the floor leaves
 idle: the ratio of clock times counts that core as free, so the CPU time of
 each build is reported too, all its processes together (`cpu_ratio`) and its
 main process alone. With --results the figures (and a few more, such as the
@@ -104,7 +104,7 @@ def child_build(config_file: Path, site_dir: Path, capture: Path | None) -> None
     config.plugins["bench-capture"] = Capture()  # in both builds, so both pay the same
     build(config)
     seconds, cpu_seconds = time.perf_counter() - started, _cpu() - cpu_started
-    children_cpu_seconds = _cpu(resource.RUSAGE_CHILDREN)  # the project's second core (macros/prerender.py)
+    children_cpu_seconds = _cpu(resource.RUSAGE_CHILDREN)  # the project's second core (macros/session/prerender.py)
     capture_started = time.perf_counter()
     if capture is not None:
         import yaml
