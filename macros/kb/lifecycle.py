@@ -56,7 +56,7 @@ def _roles(change: Change, unit_id: str) -> list[str]:
 
 def steps_of(kb: KnowledgeBase, unit_id: str) -> tuple[Step, ...]:
     """Every step of the unit's life, in timeline order, each as of its source."""
-    known = kb.derived("lifecycle.steps", _no_steps_yet)  # a unit's page, the chart and the lists all ask
+    known = kb.memo("lifecycle.steps")  # a unit's page, the chart and the lists all ask
     steps = known.get(unit_id)
     if steps is None:
         steps = known[unit_id] = tuple(
@@ -65,10 +65,6 @@ def steps_of(kb: KnowledgeBase, unit_id: str) -> tuple[Step, ...]:
             for role in _roles(change, unit_id)
         )
     return steps
-
-
-def _no_steps_yet(kb: KnowledgeBase) -> dict:
-    return {}
 
 
 def ending_of(kb: KnowledgeBase, unit_id: str) -> Step | None:

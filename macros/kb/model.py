@@ -311,6 +311,11 @@ class KnowledgeBase:
             self._derived[key] = make(self)
         return self._derived[key]
 
+    def memo(self, key: str) -> dict:
+        """A dictionary kept under `key` as long as the knowledge base, for values made one at a time on
+        first use (a quote's passage, a claim's sentence) that every page and export asks for again."""
+        return self.derived(key, _empty)
+
     # -- lookups --------------------------------------------------------
 
     def table(self, kind: str) -> dict[str, Record]:
@@ -340,7 +345,7 @@ class KnowledgeBase:
         """`quote` in the characters of its source's archived text (its apostrophes, dashes and
         spacing), which is what readers are shown: a quote matches after normalization, so the words
         typed in the YAML may differ from the archive's in those."""
-        shown = self.derived("archived", _nothing_shown_yet)
+        shown = self.memo("archived")
         key = (source_id, quote)
         passage = shown.get(key)
         if passage is None:  # every page, tooltip and export that shows the quote asks
@@ -556,5 +561,5 @@ def group_timeline(events: dict[str, Event]) -> TimelineGroups:
     return TimelineGroups(dated, around, undated)
 
 
-def _nothing_shown_yet(kb: KnowledgeBase) -> dict:
+def _empty(kb: KnowledgeBase) -> dict:
     return {}

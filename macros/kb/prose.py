@@ -19,15 +19,11 @@ _RELATIONS = {"same-time": "at the same time as"}
 def claim_text(kb: KnowledgeBase, claim: Claim) -> str:
     """The claim as a sentence."""
     # Made once per claim: a page, its JSON-LD, the source's page and the exports all show it.
-    made = kb.derived("claim_texts", _none_made)
+    made = kb.memo("claim_texts")
     entry = made.get(id(claim))
     if entry is None or entry[0] is not claim:  # held with its claim, so the id is never another's
         entry = made[id(claim)] = (claim, _sentence(kb, claim))
     return entry[1]
-
-
-def _none_made(kb: KnowledgeBase) -> dict:
-    return {}
 
 
 def _sentence(kb: KnowledgeBase, claim: Claim) -> str:

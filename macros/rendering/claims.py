@@ -47,7 +47,7 @@ class ClaimRenderer:
     def _quoted(self, citation: Citation) -> tuple[str, str]:
         """The tooltip's HTML (the quote in the archive's characters, and its source's title) and the
         quoted passage's anchor: the same for every marker of the same quote, on any page."""
-        known = self.kb.derived("rendering.quoted", _no_quotes_yet)
+        known = self.kb.memo("rendering.quoted")
         key = (citation.source, citation.quote)
         found = known.get(key)
         if found is None:
@@ -124,13 +124,9 @@ class ClaimRenderer:
 def shown_quote(kb: KnowledgeBase, source_id: str, quote: str) -> str:
     """A quote as HTML, in its archive's characters, each unsafe one shown as its code point (made once:
     the tooltips of its markers and its source's page show it)."""
-    known = kb.derived("rendering.shown_quotes", _no_quotes_yet)
+    known = kb.memo("rendering.shown_quotes")
     key = (source_id, quote)
     shown = known.get(key)
     if shown is None:
         shown = known[key] = evidence(kb.archived(source_id, quote))
     return shown
-
-
-def _no_quotes_yet(kb: KnowledgeBase) -> dict:
-    return {}
