@@ -6,6 +6,7 @@ Nothing here reads a clock, a file or the network.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote as _percent
@@ -34,15 +35,19 @@ class Urls:
 
     kb: KnowledgeBase
     base: str
-    # record id -> its page's URL: every claim, citation and reference asks (tens of thousands of times).
-    _pages: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # page(record_id) -> its page's URL (KeyError for no record): every claim, citation and reference
+    # asks, hundreds of thousands of times, so it is the lookup of a table made once, not a method.
+    page: Callable[[str], str] = field(init=False, compare=False, repr=False)
+    # record_at(url) -> the id of the record whose page `url` is, or None.
+    record_at: Callable[[str], str | None] = field(init=False, compare=False, repr=False)
 
-    def page(self, record_id: str) -> str:
-        url = self._pages.get(record_id)
-        if url is None:
-            record = self.kb.records[record_id]
-            url = self._pages[record_id] = f"{self.base}{FOLDERS[record.record_kind]}/{_percent(record_id)}/"
-        return url
+    def __post_init__(self):
+        pages = {
+            record_id: f"{self.base}{FOLDERS[record.record_kind]}/{_percent(record_id)}/"
+            for record_id, record in self.kb.records.items()
+        }
+        object.__setattr__(self, "page", pages.__getitem__)
+        object.__setattr__(self, "record_at", {url: record_id for record_id, url in pages.items()}.get)
 
     def claim(self, claim: Claim) -> str:
         return f"{self.page(claim.subject)}#{_fragment(claim.id)}"

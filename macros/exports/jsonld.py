@@ -430,7 +430,7 @@ class JsonLd:
             mentioned.extend(_referenced_pages(node))
         own = {n["@id"] for n in graph}
         for iri in unique(mentioned):
-            other = relative.record_at(iri)
+            other = relative.urls.record_at(iri)
             if other and iri not in own:
                 graph.append({"@id": iri, "@type": self.record_type(other), "name": self.kb.name_of(other)})
         return {"@context": {**context(self.urls), "@base": self.urls.base}, "@graph": graph}
@@ -440,15 +440,6 @@ class JsonLd:
         if self._relative is None:
             self._relative = JsonLd(self.kb, Urls(self.kb, ""))
         return self._relative
-
-    def record_at(self, iri: str) -> str | None:
-        """The id of the record whose page is `iri`, or None."""
-        if not iri.startswith(self.urls.base) or not iri.endswith("/"):
-            return None
-        parts = iri[len(self.urls.base) :].split("/")
-        if len(parts) != 3 or parts[1] not in self.kb.records:
-            return None
-        return parts[1] if self.urls.page(parts[1]) == iri else None
 
 
 def _referenced_pages(value) -> list[str]:

@@ -18,6 +18,7 @@ of pages or of export formats.
     load       data/ files to documents to records
     checks     the checks that span records, one module per family
     validate   runs every check in one process
+    collector  Python's cycle collector held off (and kept off the long-lived objects) while they are made
     shards     runs them in several processes, for a large knowledge base
     report     the outcome of a validation run
     quotes     the quote normalization, matching (whole words, within a line), anchors, sentences
@@ -37,6 +38,7 @@ __all__ = [
     "canonical",
     "characters",
     "checks",
+    "collector",
     "coverage",
     "dates",
     "intake",

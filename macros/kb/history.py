@@ -28,17 +28,16 @@ shallow clone, the history is unavailable, with the reason why.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import json
 import os
 import re
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from macros.kb.collector import collector_paused
 from macros.kb.diff import (
     ClaimChange,
     KbDiff,
@@ -204,21 +203,8 @@ def read_history(data_dir: Path, cache_dir: Path | None = None) -> History:
     """The history of the data folder `data_dir` on HEAD's first-parent line (from the cache in
     `cache_dir` when it has it, written there otherwise); unavailable, with a reason, when git or
     the repository cannot give it."""
-    with _gc_paused():
+    with collector_paused():  # a great many small objects and no reference cycles
         return _read_history(Path(data_dir), cache_dir)
-
-
-@contextmanager
-def _gc_paused():
-    """A history is a great many small objects and no reference cycles: the cycle collector, run again
-    and again while they pile up, would take longer than making them (as in validate.py)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_history(data_dir: Path, cache_dir: Path | None) -> History:

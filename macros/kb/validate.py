@@ -9,8 +9,6 @@ process, or (for a large knowledge base) in several, by `macros.kb.shards`.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
 
 from macros.kb.checks import (
@@ -22,6 +20,7 @@ from macros.kb.checks import (
     structure_checks,
     structure_of,
 )
+from macros.kb.collector import collector_paused
 from macros.kb.coverage import coverage_all
 from macros.kb.load import load
 from macros.kb.report import Report
@@ -43,7 +42,7 @@ def validate(
     """
     data_dir = Path(data_dir)
     root = Path(root) if root else data_dir.parent
-    with _gc_paused():
+    with collector_paused():
         if workers > 1:
             from macros.kb.shards import validate_in_shards
 
@@ -66,16 +65,3 @@ def validate(
             all_found=lambda source_id: quotes_all_found(kb, source_id),
         )
         return Report.of(problems, coverage, records, kb.citation_count, loaded)
-
-
-@contextmanager
-def _gc_paused():
-    """Loading makes millions of objects and no reference cycles: Python's cycle collector would scan
-    them again and again as they pile up (40% of the time of validating 100,000 citations)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from macros.exports.files import LOCAL_BASE_URL, export_files
+from macros.kb.collector import collector_paused
 from macros.kb.history import History, read_history
 from macros.kb.kinds import FOLDERS
 from macros.kb.problems import DataError, Problem
@@ -98,10 +99,12 @@ class BuildSession:
 
     def _validated(self) -> Report:
         if self._report is None:
-            self._report = validate(self.settings.data_dir, self.settings.project_dir, reserved=self.settings.reserved)
-            # The knowledge base lives as long as the build: keep its millions of objects out of the
-            # cycle collector's way, or each of its full passes during the build goes over all of them.
-            gc.freeze()
+            # The knowledge base lives as long as the build: its millions of objects are kept out of the
+            # cycle collector's way, or each of its full passes during the build would go over all of them.
+            with collector_paused(keep=True):
+                self._report = validate(
+                    self.settings.data_dir, self.settings.project_dir, reserved=self.settings.reserved
+                )
         return self._report
 
     @property
@@ -139,9 +142,9 @@ class BuildSession:
     def history(self) -> History:
         """The data's history from git (read once per build, cached by commit on disk)."""
         if self._history is None:
-            self._history = read_history(self.settings.data_dir, self.settings.cache_dir)
-            self._history.records  # noqa: B018 (its index, made once here rather than in each process)
-            gc.freeze()  # as the report's: its many objects live as long as the build, out of the collector's way
+            with collector_paused(keep=True):  # as the report's: its many objects live as long as the build
+                self._history = read_history(self.settings.data_dir, self.settings.cache_dir)
+                self._history.records  # noqa: B018 (its index, made once here rather than in each process)
         return self._history
 
     def recent_changes(self, page_url: str) -> str:
