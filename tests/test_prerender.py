@@ -1,4 +1,4 @@
-"""The second process of a build (macros/prerender.py) gives the very bytes the build process would."""
+"""The second process of a build (macros/session/prerender.py) gives the very bytes the build process would."""
 
 from __future__ import annotations
 
