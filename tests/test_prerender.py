@@ -46,7 +46,7 @@ def test_pages_and_downloads_are_the_same_as_made_in_process(tmp_path: Path, dir
             assert (site / path).read_bytes() == content
     finally:
         worker.close()
-    assert not worker.export_dir.exists()
+    assert not worker.work_dir.exists()
 
 
 def test_no_fork_from_a_process_with_threads():
@@ -71,17 +71,49 @@ def _gone(pid: int) -> bool:
         return True
 
 
+def _many_jobs(report) -> list[tuple[str, str, str, str]]:
+    """Far more Markdown than a pipe holds (a child that streamed its pages would be blocked writing)."""
+    return [
+        (f"people/{person_id}-{n}.md", "person", person_id, f"people/{person_id}/")
+        for n in range(400)
+        for person_id in report.kb.people
+    ]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the second process is forked on Linux only")
+def test_the_child_ends_without_waiting_for_the_build_to_read():
+    """While the child lives, the two processes share their memory and each pays to copy what it writes
+    to: it renders everything and ends, however slowly the build reads."""
+    report = validate(FIXTURE / "data", FIXTURE)
+    jobs = _many_jobs(report)
+    worker = Prerender(report, jobs, True, BASE)
+    try:
+        worker.child.join(timeout=60)
+        assert worker.child.exitcode == 0, "the child is still there, or failed"
+        assert worker.export_sizes(wait=False) is not None
+        expected = {
+            person_id: record_page(report, "person", person_id, f"people/{person_id}/", True, BASE)
+            for person_id in report.kb.people
+        }
+        for src_uri, _, person_id, _ in jobs:
+            assert worker.page(src_uri) == expected[person_id]
+        assert worker.page("not/a/page.md") is None
+    finally:
+        worker.close()
+    assert not worker.work_dir.exists()
+
+
 def _build_that_never_reads(report, jobs, pids) -> None:
-    """Stands for a build process: starts the children, says who they are, then waits to be killed."""
+    """Stands for a build process: starts the child, says who it is, then waits to be killed."""
     import time
 
     worker = Prerender(report, jobs, True, BASE)
-    pids.send((worker.renderer.pid, worker.exporter.pid, worker.export_dir))
+    pids.send((worker.child.pid, worker.work_dir))
     time.sleep(120)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the second process is forked on Linux only")
-def test_the_children_end_when_the_build_is_killed():
+def test_the_child_ends_when_the_build_is_killed():
     import multiprocessing
     import os
     import shutil
@@ -89,28 +121,23 @@ def test_the_children_end_when_the_build_is_killed():
     import time
 
     report = validate(FIXTURE / "data", FIXTURE)
-    # Far more Markdown than a pipe holds, so the renderer is blocked writing when the build dies.
-    jobs = [
-        (f"people/{person_id}-{n}.md", "person", person_id, f"people/{person_id}/")
-        for n in range(400)
-        for person_id in report.kb.people
-    ]
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    build = context.Process(target=_build_that_never_reads, args=(report, jobs, sending))
+    build = context.Process(target=_build_that_never_reads, args=(report, _many_jobs(report), sending))
     build.start()
-    renderer, exporter, export_dir = receiving.recv()
+    child, work_dir = receiving.recv()
     os.kill(build.pid, signal.SIGKILL)
     build.join()
     deadline = time.monotonic() + 20
-    while not (_gone(renderer) and _gone(exporter)) and time.monotonic() < deadline:
+    while not _gone(child) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = [pid for pid in (renderer, exporter) if not _gone(pid)]
-    for pid in left:  # a failing run must not leave them behind, holding the test run's output open
-        os.kill(pid, signal.SIGKILL)
-    shutil.rmtree(export_dir, ignore_errors=True)  # a killed build cannot remove it: its next run's /tmp does
-    assert renderer not in left, "the page renderer outlived the build that would read its pages"
-    assert exporter not in left
+    left = not _gone(child)
+    if left:  # a failing run must not leave it behind, holding the test run's output open
+        os.kill(child, signal.SIGKILL)
+    removed = not work_dir.exists()
+    shutil.rmtree(work_dir, ignore_errors=True)
+    assert not left, "the child outlived the build that would read its pages"
+    assert removed, "the killed build's temporary folder was left behind"
 
 
 def test_sizes_not_known_when_the_table_is_made_are_filled_in_on_its_page_only():
