@@ -1,8 +1,9 @@
 """MkDocs hooks: a thin adapter between MkDocs and the knowledge base's build session.
 
 - on_startup: under `mkdocs serve`, data with problems is shown, not fatal.
-- on_config: load and validate the data once; any problem stops the build
-  before a page is written, with every problem listed; in a preview
+- on_config: keep the generated pages out of mkdocs-macros' sight; load and
+  validate the data once; any problem stops the build before a page is
+  written, with every problem listed; in a preview
   (`mkdocs serve`), the build goes on and shows the problems instead, at
   every page's address, until a rebuild finds the data valid. Without
   SOURCE_DATE_EPOCH, the build date is pinned to the last commit's, so the
@@ -11,7 +12,8 @@
   to render (`render_macros: false`), so no YAML text is ever rendered as a
   template. Its edit link points at the record's YAML file.
 - on_nav: start rendering the generated pages' Markdown, then the downloads,
-  in a second process (macros/session/prerender.py), while MkDocs builds pages.
+  in a short-lived second process (macros/session/prerender.py), while MkDocs
+  builds pages.
 - on_page_markdown: a generated page's Markdown, from that process or
   rendered here from the record's id.
 - on_page_context: put the downloads' sizes in the downloads page, if they
@@ -51,6 +53,7 @@ def on_startup(command, dirty):
 
 def on_config(config):
     _pin_build_date(config)
+    _keep_macros_off_generated_pages(config)
     session = session_for(config)
     if session.shows_problems:
         # Logged as information: a warning would stop the --strict preview before its pages are written.
@@ -65,6 +68,24 @@ def on_config(config):
         raise PluginError(str(error)) from None
     log.info("knowledge base: %s", report.summary())
     return config
+
+
+def _keep_macros_off_generated_pages(config) -> None:
+    """mkdocs-macros never sees a generated page: with `render_macros: false` it would still copy
+    the page and its variables for each one (a quarter of a second per 5,000 pages), and the page's
+    Markdown, written by on_page_markdown below, never reaches Jinja, even by mistake."""
+    macros = config.plugins.get("macros")
+    events = config.plugins.events["page_markdown"]
+    if macros is None or macros.on_page_markdown not in events:
+        return
+    render = macros.on_page_markdown
+
+    def on_page_markdown(markdown, page, **kwargs):
+        if hasattr(page.file, "kb_record") or hasattr(page.file, "kb_problems"):
+            return None  # MkDocs keeps the Markdown as it is
+        return render(markdown, page=page, **kwargs)
+
+    events[events.index(render)] = on_page_markdown
 
 
 def _pin_build_date(config) -> None:

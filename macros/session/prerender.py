@@ -86,7 +86,17 @@ class Prerender:
                 target=_run,
                 daemon=True,
                 name="kb-prerender",
-                args=(report, jobs, directory_urls, base_url, history, pages_path, self._written, self.export_dir),
+                args=(
+                    report,
+                    jobs,
+                    directory_urls,
+                    base_url,
+                    history,
+                    pages_path,
+                    self._written,
+                    self.export_dir,
+                    os.getpid(),
+                ),
             )
             self.child.start()
         except BaseException:
@@ -161,11 +171,12 @@ def _make_shared(kb: KnowledgeBase) -> None:
         steps_of(kb, unit_id)
 
 
-def _run(report, jobs, directory_urls, base_url, history, pages_path: Path, written, export_dir: Path) -> None:
-    """The child: every page, then every download; on any failure it stops, and the parent makes what
-    it did not get (a page not written, or downloads not all written)."""
+def _run(
+    report, jobs, directory_urls, base_url, history, pages_path: Path, written, export_dir: Path, build: int
+) -> None:
+    """The child of the process `build`: every page, then every download; on any failure it stops, and
+    the parent makes what it did not get (a page not written, or downloads not all written)."""
     gc.disable()  # a short-lived process that ends with os._exit: no cycle collection to pay for
-    build = os.getppid()
     code = 0
     try:
         with pages_path.open("ab") as pages:
