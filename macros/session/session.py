@@ -155,7 +155,7 @@ class BuildSession:
 
     def start_prerender(self, jobs: list[tuple[str, str, str, str]]) -> None:
         """Start rendering the generated pages (src_uri, kind, record id, page URL), and the downloads, in
-        two child processes, where that is safe; otherwise they are made here, when asked for."""
+        a child process, where that is safe; otherwise they are made here, when asked for."""
         self.stop_prerender()
         if not prerender.can_fork():
             return
