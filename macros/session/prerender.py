@@ -159,9 +159,9 @@ class Prerender:
 
 
 def _make_shared(kb: KnowledgeBase) -> None:
-    """Make here, once, what both children (and this process's own pages) would each make for
+    """Make here, once, what the child (and this process's own pages) would each make for
     themselves: every claim's sentence, every quote's archived passage and anchor, every unit's steps.
-    The children inherit them from the fork."""
+    The child inherits them from the fork."""
     for claim in kb.claims:
         claim_text(kb, claim)
         for citation in claim.cite:

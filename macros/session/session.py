@@ -164,7 +164,7 @@ class BuildSession:
             self._worker = prerender.Prerender(
                 report, jobs, self.settings.directory_urls, self.settings.base_url, self.history
             )
-        except (OSError, ValueError):  # no fork here, or no pipe
+        except (OSError, ValueError):  # no fork here, or no temporary folder
             self._worker = None
 
     def stop_prerender(self) -> None:
