@@ -444,18 +444,24 @@ class JsonLd:
 
 def _referenced_pages(value) -> list[str]:
     """Every {"@id": ...} reference inside a node (not the node's own @id), in document order.
-    Walked without recursion, however deep the nodes nest: a stack of the values still to visit, each
-    container's children pushed in reverse so they come off it in order."""
+    Walked without recursion, however deep the nodes nest: a stack of the containers still to visit,
+    each container's own pushed in reverse so they come off it in order (the other values, texts,
+    numbers and booleans, hold no reference and are not pushed)."""
     out: list[str] = []
-    stack = [v for k, v in reversed(value.items()) if k != "@id"] if isinstance(value, dict) else [value]
+    if type(value) is dict:
+        stack = [v for k, v in reversed(value.items()) if k != "@id" and type(v) in _CONTAINERS]
+    else:
+        stack = [value]
     while stack:
         child = stack.pop()
-        kind = type(child)  # the nodes are plain JSON values: dict, list, str, bool
-        if kind is dict:
+        if type(child) is dict:  # the nodes are plain JSON values: dict, list, str, bool, int
             if len(child) == 1 and "@id" in child:
                 out.append(child["@id"])
             else:
-                stack.extend([v for k, v in reversed(child.items()) if k != "@id"])
-        elif kind is list:
-            stack.extend(reversed(child))
+                stack.extend([v for k, v in reversed(child.items()) if k != "@id" and type(v) in _CONTAINERS])
+        elif type(child) is list:
+            stack.extend([v for v in reversed(child) if type(v) in _CONTAINERS])
     return out
+
+
+_CONTAINERS = (dict, list)
