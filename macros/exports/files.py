@@ -98,10 +98,9 @@ def entity_jsonld(kb: KnowledgeBase, record_id: str, base_url: str) -> dict:
 
 def _builder(kb: KnowledgeBase, base_url: str) -> JsonLd:
     """The JSON-LD builder of this knowledge base and base URL: one for all the pages of a build (it
-    remembers each record's URL)."""
-    if not (_last_builder and _last_builder[0] is kb and _last_builder[1] == base_url):
-        _last_builder[:] = [kb, base_url, JsonLd(kb, Urls(kb, base_url))]
-    return _last_builder[2]
-
-
-_last_builder: list = []  # [knowledge base, base URL, its builder]: the latest one only
+    remembers each record's URL), kept with the knowledge base."""
+    builders = kb.memo("exports.jsonld-builders")
+    builder = builders.get(base_url)
+    if builder is None:
+        builder = builders[base_url] = JsonLd(kb, Urls(kb, base_url))
+    return builder
