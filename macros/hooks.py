@@ -81,11 +81,16 @@ def _keep_macros_off_generated_pages(config) -> None:
     render = macros.on_page_markdown
 
     def on_page_markdown(markdown, page, **kwargs):
-        if hasattr(page.file, "kb_record") or hasattr(page.file, "kb_problems"):
+        if _written_here(page.file):
             return None  # MkDocs keeps the Markdown as it is
         return render(markdown, page=page, **kwargs)
 
     events[events.index(render)] = on_page_markdown
+
+
+def _written_here(file) -> bool:
+    """A page whose Markdown on_page_markdown writes: a record's, or the page of problems."""
+    return hasattr(file, "kb_record") or hasattr(file, "kb_problems")
 
 
 def _pin_build_date(config) -> None:
