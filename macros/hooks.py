@@ -8,9 +8,10 @@
   every page's address, until a rebuild finds the data valid. Without
   SOURCE_DATE_EPOCH, the build date is pinned to the last commit's, so the
   same commit gives the same bytes on any day.
-- on_files: add one generated page per record, whose source holds nothing
-  to render (`render_macros: false`), so no YAML text is ever rendered as a
-  template. Its edit link points at the record's YAML file.
+- on_files: add one generated page per record, whose source is empty; its
+  Markdown is written from the record's id, after mkdocs-macros, so no YAML
+  text is ever rendered as a template. Its edit link points at the record's
+  YAML file.
 - on_nav: start rendering the generated pages' Markdown, then the downloads,
   in a short-lived second process (macros/session/prerender.py), while MkDocs
   builds pages.
@@ -39,10 +40,12 @@ from macros.session.session import end_session, session_for, show_problems_as_pa
 
 log = logging.getLogger("mkdocs.hooks.kb")
 
-# A generated page's source: nothing for mkdocs-macros to render. Its Markdown
-# is written by on_page_markdown below, from the record's id alone; no text of
-# the page ever goes through a template (and no template is compiled per page).
-GENERATED_SOURCE = "---\nrender_macros: false\n---\n"
+# A generated page's source: empty. Its Markdown is written by on_page_markdown
+# below, from the record's id alone, and mkdocs-macros never sees the page (see
+# _keep_macros_off_generated_pages); no text of it ever goes through a template.
+# No front matter either: MkDocs would parse it with PyYAML, page by page (half a
+# second per 5,000 pages), for a page whose metadata is always empty.
+GENERATED_SOURCE = ""
 
 
 def on_startup(command, dirty):
@@ -71,9 +74,8 @@ def on_config(config):
 
 
 def _keep_macros_off_generated_pages(config) -> None:
-    """mkdocs-macros never sees a generated page: with `render_macros: false` it would still copy
-    the page and its variables for each one (a quarter of a second per 5,000 pages), and the page's
-    Markdown, written by on_page_markdown below, never reaches Jinja, even by mistake."""
+    """mkdocs-macros never sees a generated page: it would copy the page and its variables for each
+    one (a quarter of a second per 5,000 pages), and render its source as a template."""
     macros = config.plugins.get("macros")
     events = config.plugins.events["page_markdown"]
     if macros is None or macros.on_page_markdown not in events:
@@ -165,13 +167,11 @@ def on_nav(nav, config, files):
 @event_priority(-50)  # after mkdocs-macros (0), which has left the page alone
 def on_page_markdown(markdown, page, config, files):
     if getattr(page.file, "kb_problems", False):
-        page.meta.pop("render_macros", None)
         return session_for(config).problems_page()
     record = getattr(page.file, "kb_record", None)
     if record is None:
         return markdown
     kind, record_id = record
-    page.meta.pop("render_macros", None)  # said to mkdocs-macros only: the page has no metadata
     return session_for(config).generated_page(page.file.src_uri, kind, record_id, page.url)
 
 

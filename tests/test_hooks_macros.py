@@ -48,8 +48,8 @@ def test_generated_pages_never_reach_macros(config, marks):
     macros = config.plugins["macros"]
     page_markdown(config, "about-this.md", "{{ 7*7 }}")
     assert macros.variables["page"].file.src_uri == "about-this.md"
-    # A source a template would change (without the `render_macros: false` the hooks give theirs), in
-    # a file the hooks mark as theirs: the hooks write its Markdown, and macros does not look at it.
+    # A source a template would change (the hooks give theirs an empty one), in a file the hooks mark
+    # as theirs: the hooks write its Markdown, and macros does not look at it.
     markdown = page_markdown(config, "people/ada-park.md", "{{ 7*7 }}", **marks)
     assert "{{ 7*7 }}" not in markdown and "49" not in markdown
     assert macros.variables["page"].file.src_uri == "about-this.md", f"mkdocs-macros saw a page marked {marks}"
