@@ -373,9 +373,17 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
                 f"the floor {_cpu_total(floor_run_):.2f} s: {together_ratios[-1]:.3f}"
             )
         together_ratios.sort()
+        from macros.rendering.performance import median_interval  # here: the builds' processes never load it
+
+        interval = median_interval(together_ratios)
         progress(
             f"    CPU ratio started together {together_ratios[len(together_ratios) // 2]:.2f}, the median of "
-            f"{together} (they ranged from {together_ratios[0]:.2f} to {together_ratios[-1]:.2f})"
+            f"{together} (they ranged from {together_ratios[0]:.2f} to {together_ratios[-1]:.2f}"
+            + (
+                f"; the median is between {interval[0]:.2f} and {interval[1]:.2f} with 95 % confidence)"
+                if interval
+                else "; too few for a 95 % interval of the median: six at least)"
+            )
         )
 
     linkcheck_s = None

@@ -156,6 +156,33 @@ def test_targets_table_says_what_is_met_and_what_is_not():
     assert [verdicts[k] for k in verdicts if "history" in k or "kb diff" in k] == ["**no**", "**no**"]
 
 
+def test_median_interval_holds_the_median_as_often_as_it_says():
+    import random
+
+    from macros.rendering.performance import median_interval
+
+    assert median_interval([1.0, 1.1, 1.2, 1.3, 1.4]) is None  # five values cannot give 95 %
+    assert median_interval([1.07, 1.01, 1.12, 1.03, 1.09, 1.05, 1.10]) == (1.01, 1.12)  # seven: only the extremes
+    assert median_interval([float(i) for i in range(11)]) == (1.0, 9.0)
+    # How often the interval of n uniform draws holds their median, 0.5: the binomial chance of its
+    # order statistics (one k more or less is off by 0.03 at least).
+    draws = random.Random(7)
+    for n, chance in ((6, 1 - 2 / 64), (11, 1 - 2 * 12 / 2048), (20, 0.9586)):
+        intervals = [median_interval([draws.random() for _ in range(n)]) for _ in range(4000)]
+        held = sum(low < 0.5 < high for low, high in intervals) / 4000
+        assert abs(held - chance) < 0.02, (n, held)
+
+
+def test_cpu_target_shows_the_interval_of_the_builds_started_together():
+    from macros.rendering.performance import targets_table
+
+    ratios = [1.01, 1.03, 1.05, 1.06, 1.07, 1.08, 1.12]
+    runs = [_run(1000, cpu_ratio_together=1.06, together_cpu_ratios=ratios), _run(5000, cpu_ratio_together=1.07)]
+    row = next(line for line in targets_table({"runs": runs}).splitlines() if line.startswith("| CPU ratio"))
+    assert "1.06 at 1,000 (started together, 7 pairs; 95 % interval 1.01–1.12)" in row
+    assert "1.07 at 5,000 (started together)" in row
+
+
 def _history(**figures) -> dict:
     history = {
         "entities": 1000,
