@@ -382,7 +382,7 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
             + (
                 f"; the median is between {interval[0]:.2f} and {interval[1]:.2f} with 95 % confidence)"
                 if interval
-                else "; too few for a 95 % interval of the median: six at least)"
+                else "; too few pairs for a 95 % interval of the median)"
             )
         )
 
