@@ -225,25 +225,64 @@ def children_together(builds: list[tuple[Path, Path]], env: dict) -> list[dict]:
     machine down while they run (other load, its clock) slows them alike, which builds run one after
     the other do not share. Their clock times mean nothing (they share the cores)."""
     os.sync()
-    running = [
-        subprocess.Popen(
-            [sys.executable, "-m", "scripts.bench", "--child-build", str(config_file), str(site_dir)],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for config_file, site_dir in builds
-    ]
-    results = []
-    for process in running:
-        out, err = process.communicate()
-        if process.returncode != 0:
-            sys.stderr.write(out[-4000:] + err[-4000:])
-            raise SystemExit(f"bench: a build started together with another failed (exit {process.returncode})")
-        results.append(json.loads(out.strip().splitlines()[-1]))
-    return results
+    running = [_start_child_build(config_file, site_dir, env) for config_file, site_dir in builds]
+    return [_child_result(process, "a build started together with another") for process in running]
+
+
+def pinned_pairs(count: int, project: tuple[Path, Path], floor: tuple[Path, Path], env: dict) -> list[float]:
+    """The CPU ratio of `count` pairs of builds (the project's, the floor's), each pair on one core of
+    its own that its two builds share (the scheduler gives each a few milliseconds in turn), as many
+    pairs at once as this process may use cores. Whatever slows a core down while they run (another
+    guest of the machine, its clock) falls on both builds of its pair in proportion to their work,
+    which two builds on two cores, started together, do not share: the pairs' ratios spread several
+    times less. The project's second process runs on its pair's core too (a fork keeps the affinity)."""
+    if not hasattr(os, "sched_setaffinity"):
+        raise SystemExit("bench: --pinned needs a system that can pin a process to a core (Linux)")
+    cores = sorted(os.sched_getaffinity(0))
+    ratios: list[float] = []
+    while len(ratios) < count:
+        os.sync()
+        running = [
+            (
+                core,
+                [
+                    _start_child_build(config_file, site_dir.with_name(f"{site_dir.name}-core{core}"), env, core)
+                    for config_file, site_dir in (project, floor)
+                ],
+            )
+            for core in cores[: count - len(ratios)]
+        ]
+        for core, processes in running:
+            project_run, floor_run = (_child_result(process, f"a build pinned to core {core}") for process in processes)
+            ratios.append(_cpu_total(project_run) / _cpu_total(floor_run))
+            progress(
+                f"    pinned {len(ratios)} of {count} (core {core}): the project {_cpu_total(project_run):.2f} s "
+                f"of CPU, the floor {_cpu_total(floor_run):.2f} s: {ratios[-1]:.3f}"
+            )
+    for core in cores[:count]:  # the pinned builds' sites: the figures are taken from the first build's
+        for _, site_dir in (project, floor):
+            shutil.rmtree(site_dir.with_name(f"{site_dir.name}-core{core}"), ignore_errors=True)
+    return sorted(ratios)
+
+
+def _start_child_build(config_file: Path, site_dir: Path, env: dict, core: int | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "scripts.bench", "--child-build", str(config_file), str(site_dir)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=None if core is None else lambda: os.sched_setaffinity(0, {core}),
+    )
+
+
+def _child_result(process: subprocess.Popen, what: str) -> dict:
+    out, err = process.communicate()
+    if process.returncode != 0:
+        sys.stderr.write(out[-4000:] + err[-4000:])
+        raise SystemExit(f"bench: {what} failed (exit {process.returncode})")
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def size_mb(path: Path) -> float:
@@ -268,7 +307,9 @@ def compile_project() -> None:
             raise SystemExit(f"bench: {folder}/ does not compile")
 
 
-def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: int = 1, together: int = 0) -> dict:
+def bench(
+    entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: int = 1, together: int = 0, pinned: int = 0
+) -> dict:
     from scripts.synth import generate
 
     compile_project()
@@ -373,18 +414,13 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
                 f"the floor {_cpu_total(floor_run_):.2f} s: {together_ratios[-1]:.3f}"
             )
         together_ratios.sort()
-        from macros.rendering.performance import median_interval  # here: the builds' processes never load it
+        _report_ratios("started together", together_ratios)
 
-        interval = median_interval(together_ratios)
-        progress(
-            f"    CPU ratio started together {together_ratios[len(together_ratios) // 2]:.2f}, the median of "
-            f"{together} (they ranged from {together_ratios[0]:.2f} to {together_ratios[-1]:.2f}"
-            + (
-                f"; the median is between {interval[0]:.2f} and {interval[1]:.2f} with 95 % confidence)"
-                if interval
-                else "; too few pairs for a 95 % interval of the median)"
-            )
-        )
+    pinned_ratios = []
+    if pinned:
+        progress(f"    CPU time of the project and the floor, each pair on one core, {pinned} pairs:")
+        pinned_ratios = pinned_pairs(pinned, (ROOT / "mkdocs.yml", site), (floor_file, floor_dir / "site"), env)
+        _report_ratios("each pair on one core", pinned_ratios)
 
     linkcheck_s = None
     if skip_linkcheck:
@@ -419,6 +455,14 @@ def bench(entities: int, seed: int, work: Path, skip_linkcheck: bool, repeat: in
                 "together_cpu_ratios": [round(r, 3) for r in together_ratios],
             }
             if together_ratios
+            else {}
+        ),
+        **(
+            {
+                "cpu_ratio_pinned": round(pinned_ratios[len(pinned_ratios) // 2], 2),
+                "pinned_cpu_ratios": [round(r, 3) for r in pinned_ratios],
+            }
+            if pinned_ratios
             else {}
         ),
         "runs": repeat,
@@ -591,6 +635,22 @@ def history_bench(entities: int, commits: int, seed: int, work: Path, repeat: in
     }
 
 
+def _report_ratios(how: str, ratios: list[float]) -> None:
+    """The median of sorted CPU ratios, their range and the median's 95 % interval, on stderr."""
+    from macros.rendering.performance import median_interval  # here: the builds' processes never load it
+
+    interval = median_interval(ratios)
+    progress(
+        f"    CPU ratio {how} {ratios[len(ratios) // 2]:.2f}, the median of {len(ratios)} (they ranged from "
+        f"{ratios[0]:.2f} to {ratios[-1]:.2f}"
+        + (
+            f"; the median is between {interval[0]:.2f} and {interval[1]:.2f} with 95 % confidence)"
+            if interval
+            else "; too few pairs for a 95 % interval of the median)"
+        )
+    )
+
+
 def _cpu_total(run: dict) -> float:
     return run["cpu_seconds"] + run["children_cpu_seconds"]
 
@@ -759,6 +819,14 @@ def main(argv: list[str] | None = None) -> int:
         help="also build the project and the floor K times started together, for a CPU ratio that the "
         "machine's drift does not move (cpu_ratio_together)",
     )
+    parser.add_argument(
+        "--pinned",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also build the project and the floor as K pairs, each pair sharing one core (a pair per core "
+        "at once), for a CPU ratio that a slowed core moves several times less (cpu_ratio_pinned)",
+    )
     parser.add_argument("--results", type=Path, help="add this run's figures to a JSON results file")
     parser.add_argument("--plot", type=Path, metavar="RESULTS", help="draw an SVG from a results file, then exit")
     parser.add_argument("--svg", type=Path, help="where --plot writes the SVG (default: stdout)")
@@ -804,7 +872,9 @@ def main(argv: list[str] | None = None) -> int:
             save_validation(args.results, result)
         print(validate_line(result), flush=True)
         return 0
-    result = bench(args.entities, args.seed, args.work, args.skip_linkcheck, max(1, args.repeat), args.together)
+    result = bench(
+        args.entities, args.seed, args.work, args.skip_linkcheck, max(1, args.repeat), args.together, args.pinned
+    )
     if args.results:
         save(args.results, result)
     print(line(result), flush=True)

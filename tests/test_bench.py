@@ -40,6 +40,8 @@ def test_bench_runs_and_prints_one_line(tmp_path: Path):
             "--skip-linkcheck",
             "--together",
             "1",
+            "--pinned",
+            "1",
             "--results",
             str(tmp_path / "results.json"),
         ],
@@ -59,6 +61,9 @@ def test_bench_runs_and_prints_one_line(tmp_path: Path):
     assert "[bench]" in result.stderr  # progress is shown while it works
     (run,) = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["runs"]
     assert len(run["together_cpu_ratios"]) == 1 and run["cpu_ratio_together"] > 0
+    assert len(run["pinned_cpu_ratios"]) == 1 and run["cpu_ratio_pinned"] > 0
+    assert "pinned 1 of 1 (core " in result.stderr
+    assert sorted(p.name for p in (tmp_path / "n20").iterdir()) == ["data", "floor", "site"]  # no pinned sites left
     assert len(run["build_runs_cpu_s"]) == len(run["floor_runs_cpu_s"]) == 1
 
 
@@ -183,6 +188,20 @@ def test_cpu_target_shows_the_interval_of_the_builds_started_together():
     row = next(line for line in targets_table({"runs": runs}).splitlines() if line.startswith("| CPU ratio"))
     assert "1.06 at 1,000 (started together, 7 pairs; 95 % interval 1.01–1.12)" in row
     assert "1.07 at 5,000 (started together)" in row
+
+
+def test_cpu_target_takes_the_pairs_that_shared_a_core_first():
+    from macros.rendering.performance import targets_table
+
+    pinned = [1.08, 1.081, 1.083, 1.084, 1.085, 1.086, 1.09]
+    runs = [
+        _run(1000, cpu_ratio=1.14, cpu_ratio_together=1.12, cpu_ratio_pinned=1.08, pinned_cpu_ratios=pinned),
+        _run(5000, cpu_ratio_together=1.07, cpu_ratio_pinned=1.11),
+    ]
+    row = next(line for line in targets_table({"runs": runs}).splitlines() if line.startswith("| CPU ratio"))
+    assert "1.08 at 1,000 (each pair on one core, 7 pairs; 95 % interval 1.08–1.09)" in row
+    assert "1.11 at 5,000 (each pair on one core)" in row
+    assert row.endswith("| **no** |")  # 1.11 at 5,000: the pinned figure decides, not the together one
 
 
 def _history(**figures) -> dict:
