@@ -644,7 +644,7 @@ def _report_ratios(how: str, ratios: list[float]) -> None:
         f"    CPU ratio {how} {ratios[len(ratios) // 2]:.2f}, the median of {len(ratios)} (they ranged from "
         f"{ratios[0]:.2f} to {ratios[-1]:.2f}"
         + (
-            f"; the median is between {interval[0]:.2f} and {interval[1]:.2f} with 95 % confidence)"
+            f"; the median is between {interval[0]:.3f} and {interval[1]:.3f} with 95 % confidence)"
             if interval
             else "; too few pairs for a 95 % interval of the median)"
         )

@@ -115,7 +115,7 @@ def _measured_how(run: dict) -> str:
             interval = median_interval(ratios)
             if interval is None:
                 return f" ({how}, {len(ratios)} pairs)" if ratios else f" ({how})"
-            return f" ({how}, {len(ratios)} pairs; 95 % interval {interval[0]:.2f}–{interval[1]:.2f})"
+            return f" ({how}, {len(ratios)} pairs; 95 % interval {interval[0]:.3f}–{interval[1]:.3f})"
     return ""
 
 
