@@ -132,7 +132,8 @@ def _cpu_shown(run: dict) -> str:
 def _cpu_figure(run: dict) -> tuple[str, bool]:
     """The run's CPU ratio as the targets table says it, and whether it meets the target. With pairs, the
     median of their own ratios (not the results file's figure, rounded to two decimals, which would let
-    1.0975 pass as 1.10), met only when the whole 95 % interval of that median is within the target."""
+    1.0975 pass as 1.10), met only when the whole 95 % interval of that median is within the target (with
+    too few pairs for an interval, when the median is)."""
     measured = _pairs(run)
     if measured is None or not measured[1]:
         value = cpu_ratio(run)
