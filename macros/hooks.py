@@ -12,10 +12,9 @@
   Markdown is written from the record's id, after mkdocs-macros, so no YAML
   text is ever rendered as a template. Its edit link points at the record's
   YAML file.
-- on_nav: plan rendering the generated pages' Markdown, then the downloads,
+- on_nav: start rendering the generated pages' Markdown, then the downloads,
   in a short-lived second process (macros/session/prerender.py), while MkDocs
-  builds pages; it starts with the first generated page MkDocs asks for,
-  after the hand-written ones.
+  builds pages.
 - on_page_markdown: a generated page's Markdown, from that process or
   rendered here from the record's id.
 - on_page_context: put the downloads' sizes in the downloads page, if they

@@ -154,32 +154,3 @@ def test_sizes_not_known_when_the_table_is_made_are_filled_in_on_its_page_only()
     filled = session.fill_download_sizes(f"<table>{table}</table>", "downloads/")
     assert SIZE_MARK not in filled and all(size_text(size) in filled for size in sizes.values())
     assert session.fill_download_sizes(table, "about/") == table  # another page: not looked at
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the second process is forked on Linux only")
-def test_the_child_starts_with_the_first_generated_page_and_the_downloads_wait_for_it(tmp_path: Path):
-    """Planned at on_nav, the child is forked only when the first record's page is asked for: the
-    hand-written pages before it are made first, and a downloads table among them gets placeholders
-    rather than making every download in the build's process."""
-    from macros.session.downloads import SIZE_MARK
-    from macros.session.session import BuildSession, Settings
-
-    session = BuildSession(Settings(FIXTURE / "data", FIXTURE, BASE, True))
-    kb = session.report.kb
-    jobs = [(f"people/{person_id}.md", "person", person_id, f"people/{person_id}/") for person_id in kb.people]
-    try:
-        session.start_prerender(jobs)
-        assert session._worker is None  # planned, not forked
-        table = session.downloads_table("downloads/")
-        assert SIZE_MARK in table and session._exports is None and session._worker is None
-        src_uri, kind, person_id, url = jobs[0]
-        page = session.generated_page(src_uri, kind, person_id, url)
-        assert session._worker is not None  # forked now
-        assert page == record_page(session.report, kind, person_id, url, True, BASE, session.history)
-        sizes = {path: len(content) for path, content in export_files(kb, BASE, history=session.history).items()}
-        assert session.download_sizes() == sizes
-        session.write_exports(tmp_path)
-        assert {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()} == set(sizes)
-        assert session._exports is None  # every download came from the child
-    finally:
-        session.close()

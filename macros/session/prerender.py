@@ -5,10 +5,8 @@ does not depend on MkDocs: the Markdown of each record's page and the
 downloads are pure functions of the validated knowledge base. A `Prerender`
 forks one child process that renders every generated page, in the order MkDocs
 will ask for them, into a file, then writes the downloads into a folder beside
-it, and exits. The session forks it when MkDocs asks for the first generated
-page, after the hand-written ones (macros/session/session.py says why). MkDocs,
-meanwhile, converts the pages it already has, and reads each generated page
-from the file once the child has written it.
+it, and exits. MkDocs, meanwhile, converts and templates the pages it already
+has, and reads each generated page from the file once the child has written it.
 The bytes are the same as when rendered in the build process (the same
 functions, the same inputs).
 

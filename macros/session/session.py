@@ -87,7 +87,6 @@ class BuildSession:
         self._history: History | None = None
         self._exports: dict[str, bytes] | None = None
         self._worker: prerender.Prerender | None = None
-        self._planned: list[tuple[str, str, str, str]] | None = None  # the second process's pages, not started yet
         self._pages_to_fill: set[str] = set()  # the URLs of the pages with size placeholders
         if previous is not None:
             previous.close()
@@ -155,38 +154,26 @@ class BuildSession:
     # -- pages -----------------------------------------------------------------
 
     def start_prerender(self, jobs: list[tuple[str, str, str, str]]) -> None:
-        """Render the generated pages (src_uri, kind, record id, page URL), and the downloads, in a child
-        process, where that is safe; otherwise they are made here, when asked for.
-
-        The child starts when the first generated page is asked for: MkDocs reads the hand-written pages
-        first, and their macros (the index tables, the organization chart...) then run before the fork,
-        not beside the child. The child inherits what they made for the knowledge base (the citations'
-        tooltips, a unit's children...), and the build reads its memory without the child sharing it:
-        once shared, whichever process writes to a page of it first pays for its copy."""
+        """Start rendering the generated pages (src_uri, kind, record id, page URL), and the downloads, in
+        a child process, where that is safe; otherwise they are made here, when asked for."""
         self.stop_prerender()
-        self._planned = jobs if jobs and prerender.can_fork() else None
-
-    def _start_planned(self) -> None:
-        jobs, self._planned = self._planned, None
-        if not prerender.can_fork():  # a thread started since the plan was made
+        if not prerender.can_fork():
             return
+        report = self.report
         try:
             self._worker = prerender.Prerender(
-                self.report, jobs, self.settings.directory_urls, self.settings.base_url, self.history
+                report, jobs, self.settings.directory_urls, self.settings.base_url, self.history
             )
         except (OSError, ValueError):  # no fork here, or no temporary folder
             self._worker = None
 
     def stop_prerender(self) -> None:
-        self._planned = None
         if self._worker is not None:
             self._worker.close()
             self._worker = None
 
     def generated_page(self, src_uri: str, kind: str, record_id: str, page_url: str) -> str:
         """The Markdown of a record's generated page."""
-        if self._planned is not None:
-            self._start_planned()
         markdown = self._worker.page(src_uri) if self._worker is not None else None
         if markdown is None:
             markdown = self.record_page(kind, record_id, page_url)
@@ -207,10 +194,6 @@ class BuildSession:
 
     def download_sizes(self, wait: bool = True) -> dict[str, int] | None:
         """Path -> size in bytes of every download; None when they are still being made and `wait` is false."""
-        if self._planned is not None:
-            if not wait:
-                return None  # the child, not started yet, will make them
-            self._start_planned()
         if self._worker is not None:
             sizes = self._worker.export_sizes(wait)
             if sizes is not None or not wait:
