@@ -133,12 +133,13 @@ def _cpu_figure(run: dict) -> tuple[str, bool]:
     """The run's CPU ratio as the targets table says it, and whether it meets the target: with pairs, met
     only when the whole 95 % interval of their median is within the target (with too few pairs for an
     interval, when the median is)."""
-    value, measured = _pairs_median(run), _pairs(run)
-    if value is None:
+    measured = _pairs(run)
+    if not measured or not measured[1]:
         value = cpu_ratio(run)
         how = f" ({measured[0]})" if measured else ""
         return f"{value:.2f} at {run['entities']:,}{how}", value <= MAX_CPU_RATIO
     how, ratios = measured
+    value = median(ratios)
     interval = median_interval(ratios)
     if interval is None:
         return f"{value:.3f} at {run['entities']:,} ({how}, {len(ratios)} pairs)", value <= MAX_CPU_RATIO
